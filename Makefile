@@ -1,0 +1,49 @@
+# cchc — make demo | make test | make bench | make lint
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/cchc_test
+SQLITE_URL ?= sqlite:///$(CURDIR)/var/test.sqlite3
+HOST   ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.PHONY: install setup demo serve test test-sqlite test-pg bench lint clean
+
+$(BIN)/cchc: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(BIN)/cchc
+
+install: $(BIN)/cchc
+
+setup: install
+	mkdir -p var
+	$(BIN)/cchc setup
+
+demo: setup
+	$(BIN)/cchc demo
+	@echo "Phục vụ tại http://$(HOST)  (Ctrl+C để dừng)"
+	$(BIN)/cchc runserver $(HOST) --insecure
+
+serve: install
+	$(BIN)/cchc runserver $(HOST) --insecure
+
+test: install test-sqlite test-pg
+
+test-sqlite: install
+	mkdir -p var
+	DATABASE_URL=$(SQLITE_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	mkdir -p bench/results
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+lint: install
+	$(BIN)/ruff check cchc bench tests
+
+clean:
+	rm -rf var/test.sqlite3* .pytest_cache

@@ -1,0 +1,41 @@
+"""Accounts: staff users belong to a unit and hold a role; citizens and businesses have their own accounts."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """Vai trò."""
+
+    ONE_STOP_OFFICER = "one_stop_officer", "Công chức bộ phận một cửa"
+    SPECIALIST = "specialist", "Chuyên viên xử lý"
+    UNIT_HEAD = "unit_head", "Người đứng đầu đơn vị"
+    PAR_OFFICE = "par_office", "Cơ quan thường trực CCHC (Sở Nội vụ)"
+    PROVINCE_LEADER = "province_leader", "Lãnh đạo tỉnh"
+    SYSTEM_ADMIN = "system_admin", "Quản trị hệ thống"
+    CITIZEN = "citizen", "Người dân / doanh nghiệp"
+
+
+STAFF_ROLES = {r for r in Role if r != Role.CITIZEN}
+
+
+class User(AbstractUser):
+    """Người dùng. Staff have a unit and a staff role; citizens have role CITIZEN and no unit."""
+
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.CITIZEN, db_index=True)
+    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    full_name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=20, blank=True, db_index=True)
+    id_number = models.CharField(max_length=20, blank=True, help_text="Số định danh cá nhân / mã số doanh nghiệp")
+    is_organisation = models.BooleanField(default=False)
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.SYSTEM_ADMIN
+
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username

@@ -1,0 +1,67 @@
+"""`cchc setup`, `cchc demo`, `cchc audit verify`."""
+
+from __future__ import annotations
+
+import sys
+
+from cchc.cli import CliError, emit_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("setup", help="migrate and load reference data (idempotent)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("demo", help="build the realistic demo province (idempotent)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("audit", help="audit log")
+    asub = p.add_subparsers(dest="audit_command", metavar="ACTION")
+    v = asub.add_parser("verify", help="check the hash chain of the audit log")
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(func=cmd_audit_verify)
+
+
+def cmd_setup(args) -> int:
+    from .setup import load_reference, migrate_if_needed
+
+    out = sys.stderr if args.json else sys.stdout
+    migrate_if_needed(stdout=out)
+    summary = load_reference(stdout=out)
+    if args.json:
+        emit_json(summary)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .setup import build_demo, load_reference, migrate_if_needed
+
+    out = sys.stderr if args.json else sys.stdout
+    migrate_if_needed(stdout=out)
+    load_reference(stdout=out)
+    ctx = build_demo(stdout=out)
+    logins = ctx.get("logins", [])
+    if args.json:
+        emit_json({"logins": logins})
+    else:
+        print("\nTài khoản demo (tên đăng nhập / mật khẩu / vai trò / đơn vị):")
+        for item in logins:
+            print(f"  {item['username']:<22} {item['password']:<14} {item.get('role', ''):<18} {item.get('unit', '')}")
+    return 0
+
+
+def cmd_audit_verify(args) -> int:
+    from .audit import audit_verify
+
+    report = audit_verify()
+    if args.json:
+        emit_json(report.as_dict())
+    else:
+        if report.ok:
+            print(f"Chuỗi nhật ký toàn vẹn: {report.checked} bản ghi.")
+        else:
+            print(f"Chuỗi nhật ký bị phá vỡ tại #{report.first_bad_seq}: {report.problem}")
+    if not report.ok:
+        raise CliError(f"audit chain broken at #{report.first_bad_seq}: {report.problem}", code=1)
+    return 0

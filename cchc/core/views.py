@@ -1,0 +1,42 @@
+"""Shell pages: home, login/logout, error pages."""
+
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+
+def home(request):
+    """Trang chủ: what each user can do next, by role."""
+    return render(request, "core/home.html", {})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("home")
+
+
+def _error(request, status: int, title: str, message: str):
+    return render(request, "core/error.html", {"status": status, "title": title, "message": message}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400, "Yêu cầu không hợp lệ", "Dữ liệu gửi lên không đúng định dạng.")
+
+
+def forbidden(request, exception=None):
+    return _error(request, 403, "Không có quyền", "Bạn không có quyền xem trang này.")
+
+
+def not_found(request, exception=None):
+    return _error(request, 404, "Không tìm thấy", "Trang hoặc hồ sơ bạn tìm không tồn tại.")
+
+
+def server_error(request):
+    return _error(request, 500, "Lỗi hệ thống", "Đã có lỗi xảy ra; chúng tôi đã ghi nhận. Vui lòng thử lại sau.")

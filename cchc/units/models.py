@@ -1,0 +1,72 @@
+"""Organisation registry: administrative units (đơn vị hành chính) and agencies (cơ quan, đơn vị)."""
+
+from django.db import models
+
+from cchc.core.textfold import fold
+
+
+class UnitKind(models.TextChoices):
+    """Loại đơn vị."""
+
+    PROVINCE = "province", "Tỉnh/thành phố"
+    OLD_PROVINCE = "old_province", "Tỉnh cũ (trước 01/07/2025)"
+    DISTRICT = "district", "Huyện (lịch sử)"
+    COMMUNE = "commune", "Xã"
+    WARD = "ward", "Phường"
+    SPECIAL_ZONE = "special_zone", "Đặc khu"
+    OLD_COMMUNE = "old_commune", "Xã/phường cũ (lịch sử)"
+    DEPARTMENT = "department", "Sở, ban, ngành"
+    CENTRAL_AGENCY = "central_agency", "Cơ quan Trung ương đóng trên địa bàn"
+    PUBLIC_SERVICE_UNIT = "public_service_unit", "Đơn vị sự nghiệp công lập"
+    SERVICE_CENTRE = "service_centre", "Trung tâm phục vụ hành chính công"
+    ONE_STOP_DESK = "one_stop_desk", "Bộ phận một cửa"
+    PROVINCE_OFFICE = "province_office", "UBND tỉnh / Văn phòng"
+
+
+ADMINISTRATIVE_KINDS = {UnitKind.PROVINCE, UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE}
+COMMUNE_KINDS = {UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE}
+HISTORICAL_KINDS = {UnitKind.OLD_PROVINCE, UnitKind.DISTRICT, UnitKind.OLD_COMMUNE}
+
+
+class Unit(models.Model):
+    """Đơn vị: an administrative unit or an agency, in one tree.
+
+    `parent` is the unit it belongs to (a commune's province, a department's province, a desk's
+    centre or commune); `province` is the top-level unit, stored for fast scoping.
+    Validity dates and `successors` follow a unit through mergers (sáp nhập).
+    """
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=255)
+    short_name = models.CharField(max_length=120, blank=True)
+    name_folded = models.CharField(max_length=255, db_index=True, editable=False)
+    kind = models.CharField(max_length=32, choices=UnitKind.choices, db_index=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    province = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region = models.CharField(max_length=80, blank=True, help_text="Vùng kinh tế - xã hội")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    successors = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="predecessors")
+    agency_id = models.CharField(max_length=40, blank=True, help_text="Mã định danh cơ quan (mã hồ sơ)")
+    address = models.CharField(max_length=255, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [models.Index(fields=["province", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        if self.kind == UnitKind.PROVINCE or self.kind == UnitKind.OLD_PROVINCE:
+            self.province = None
+        elif self.parent_id and self.province_id is None:
+            parent = self.parent
+            self.province_id = parent.pk if parent.province_id is None else parent.province_id
+        super().save(*args, **kwargs)
+
+    @property
+    def province_unit(self):
+        return self if self.province_id is None else self.province

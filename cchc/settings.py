@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cchc.catalog",
     "cchc.dossiers",
     "cchc.indices",
+    "cchc.surveys",
 ]
 
 MIDDLEWARE = [

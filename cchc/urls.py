@@ -7,7 +7,7 @@ from cchc.core import views as core_views
 admin.site.site_header = "Quản trị hệ thống CCHC"
 admin.site.site_title = "Quản trị CCHC"
 
-APPS = ["units", "accounts", "calendar", "catalog", "dossiers", "indices"]
+APPS = ["units", "accounts", "calendar", "catalog", "dossiers", "indices", "surveys"]
 
 api_patterns = [path("", include(f"cchc.{app}.api_urls")) for app in APPS]
 

@@ -15,6 +15,7 @@ REFERENCE_LOADERS = [
     "cchc.calendar.reference",
     "cchc.catalog.reference",
     "cchc.indices.reference",
+    "cchc.surveys.reference",
 ]
 
 DEMO_BUILDERS = [
@@ -23,6 +24,7 @@ DEMO_BUILDERS = [
     "cchc.catalog.demo",
     "cchc.dossiers.demo",
     "cchc.indices.demo",
+    "cchc.surveys.demo",
 ]
 
 

@@ -1,0 +1,3 @@
+"""Models of cchc.surveys."""
+
+from django.db import models  # noqa: F401

@@ -54,9 +54,10 @@ def descendant_ids(unit_ids: Iterable[int]) -> set[int]:
     return found
 
 
-def scope_q(user, unit_field: str = "unit") -> Q | None:
+def scope_q(user, unit_field: str | None = "unit") -> Q | None:
     """Q selecting rows whose `unit_field` lies in the user's scope; None means no restriction.
 
+    `unit_field=None` scopes a queryset of Unit itself (the registry list).
     Returns Q(pk__in=[]) (nothing) for users with no scope.
     """
     role = _role(user)
@@ -65,15 +66,17 @@ def scope_q(user, unit_field: str = "unit") -> Q | None:
     if role is None or role == Role.CITIZEN or user.unit_id is None:
         return Q(pk__in=[])
     unit = user.unit
+    own_id = "pk" if unit_field is None else f"{unit_field}_id"
+    province_field = "province_id" if unit_field is None else f"{unit_field}__province_id"
     if role in PROVINCE_ROLES:
         province_id = unit.province_id or unit.pk
-        return Q(**{f"{unit_field}__province_id": province_id}) | Q(**{f"{unit_field}_id": province_id})
+        return Q(**{province_field: province_id}) | Q(**{own_id: province_id})
     if role in SUBTREE_ROLES:
-        return Q(**{f"{unit_field}_id__in": descendant_ids([unit.pk])})
-    return Q(**{f"{unit_field}_id": unit.pk})
+        return Q(**{f"{own_id}__in": descendant_ids([unit.pk])})
+    return Q(**{own_id: unit.pk})
 
 
-def filter_by_scope(qs: QuerySet, user, unit_field: str = "unit") -> QuerySet:
+def filter_by_scope(qs: QuerySet, user, unit_field: str | None = "unit") -> QuerySet:
     """The rows of qs the user may see (list endpoints and pages use this, never their own filter)."""
     q = scope_q(user, unit_field)
     return qs if q is None else qs.filter(q)

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path("tai-khoan/dang-ky/", views.register, name="register"),
+    path("tai-khoan/", views.profile, name="profile"),
+]

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("units/", api.UnitListView.as_view(), name="api-units"),
+    path("units/<str:code>/", api.UnitDetailView.as_view(), name="api-unit-detail"),
+]

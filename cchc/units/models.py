@@ -50,6 +50,11 @@ class Unit(models.Model):
     agency_id = models.CharField(max_length=40, blank=True, help_text="Mã định danh cơ quan (mã hồ sơ)")
     address = models.CharField(max_length=255, blank=True)
     is_active = models.BooleanField(default=True)
+    admin_code = models.CharField(
+        max_length=10, blank=True, db_index=True,
+        help_text="Mã đơn vị hành chính chính thức (mã mới theo QĐ 19/2025/QĐ-TTg, hoặc mã 63 tỉnh cũ)",
+    )
+    aliases = models.TextField(blank=True, help_text="Tên gọi khác, phân cách bằng dấu ;")
 
     class Meta:
         ordering = ["code"]
@@ -66,6 +71,10 @@ class Unit(models.Model):
             parent = self.parent
             self.province_id = parent.pk if parent.province_id is None else parent.province_id
         super().save(*args, **kwargs)
+
+    def is_valid_on(self, day) -> bool:
+        """Hiệu lực: True if `day` lies within [valid_from, valid_to] (open ends allowed)."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     @property
     def province_unit(self):

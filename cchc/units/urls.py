@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "units"
-urlpatterns: list = []
+urlpatterns = [
+    path("don-vi/", views.unit_index, name="index"),
+    path("don-vi/<str:code>/", views.unit_detail, name="detail"),
+]

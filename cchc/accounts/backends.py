@@ -1,0 +1,67 @@
+"""Authentication by username, phone number or e-mail (đăng nhập bằng tên, số điện thoại hoặc e-mail)."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from .models import Role
+
+_PHONE_CHARS = re.compile(r"[\s.\-()]")
+
+
+def normalise_phone(text: str) -> str:
+    """"+84 912 345 678", "0912.345.678", "84912345678" -> "0912345678"; other text unchanged (stripped)."""
+    raw = _PHONE_CHARS.sub("", (text or "").strip())
+    if raw.startswith("+84"):
+        raw = "0" + raw[3:]
+    elif raw.startswith("84") and len(raw) == 11 and raw.isdigit():
+        raw = "0" + raw[2:]
+    return raw
+
+
+def looks_like_phone(text: str) -> bool:
+    p = normalise_phone(text)
+    return p.isdigit() and 9 <= len(p) <= 11 and p.startswith("0")
+
+
+class UsernamePhoneEmailBackend(ModelBackend):
+    """Log in with the username, the phone number or the e-mail address and the password.
+
+    A phone or e-mail shared by several accounts logs nobody in (no guessing which one).
+    Active system administrators (role system_admin) hold every model permission, so Django admin
+    works for them without `is_staff`/`is_superuser` flags.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        User = get_user_model()
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        ident = username.strip()
+        user = User.objects.filter(username=ident).first()
+        if user is None and "@" in ident:
+            matches = list(User.objects.filter(email__iexact=ident)[:2])
+            user = matches[0] if len(matches) == 1 else None
+        if user is None and looks_like_phone(ident):
+            matches = list(User.objects.filter(phone=normalise_phone(ident))[:2])
+            user = matches[0] if len(matches) == 1 else None
+        if user is None:
+            User().set_password(password)  # same work as a real check: no timing hint that the account is missing
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if user_obj.is_active and getattr(user_obj, "role", None) == Role.SYSTEM_ADMIN:
+            return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        if user_obj.is_active and getattr(user_obj, "role", None) == Role.SYSTEM_ADMIN:
+            return True
+        return super().has_module_perms(user_obj, app_label)

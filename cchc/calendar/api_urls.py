@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns: list = [
+    path("calendar/due", api.DueApi.as_view(), name="calendar-due"),
+    path("calendar/due/", api.DueApiSlash.as_view()),
+    path("calendar/workdays", api.WorkdaysApi.as_view(), name="calendar-workdays"),
+    path("calendar/workdays/", api.WorkdaysApiSlash.as_view()),
+]

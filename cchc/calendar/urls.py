@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "calendar"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("lich/", views.calendar_page, name="page"),
+    path("lich/tinh-han/", views.due_calculator, name="due"),
+]

@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "indices"
-urlpatterns: list = []
+urlpatterns = [
+    path("chi-so/", views.home, name="home"),
+    path("chi-so/nhap-ket-qua/", views.import_results, name="import"),
+    path("chi-so/ky/<int:pk>/", views.cycle_detail, name="cycle"),
+    path("chi-so/ky/<int:pk>/chuyen-buoc/", views.cycle_transition, name="transition"),
+    path("chi-so/ky/<int:pk>/don-vi/<int:unit_id>/", views.unit_sheet, name="sheet"),
+    path("chi-so/ky/<int:pk>/don-vi/<int:unit_id>/<str:code>/", views.unit_sheet_save, name="sheet_save"),
+    path("chi-so/ky/<int:pk>/ket-qua/", views.results, name="results"),
+    path("chi-so/tai-lieu/<int:pk>/", views.evidence_download, name="evidence"),
+    path("chi-so/ky/<int:pk>/diem-bi-tru/", views.lost_points, name="lost"),
+    path("chi-so/ky/<int:pk>/lo-trinh/", views.path_to_target, name="target"),
+]

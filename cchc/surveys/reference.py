@@ -1,0 +1,59 @@
+"""Reference data of cchc.surveys: the SIPAS questionnaire (version 1) and the published national results.
+
+Idempotent and fast when loaded: the questionnaire is created once per (code, version); each shipped
+CSV is imported through `published_results_import` (which is itself idempotent) only when the table
+holds nothing from that file yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SHIPPED = ("par_index_reported.csv", "sipas_reported.csv", "par_sipas_aggregates.csv")
+
+
+def questionnaire_spec() -> dict:
+    return json.loads((DATA_DIR / "sipas_questionnaire_v1.json").read_text(encoding="utf-8"))
+
+
+def ensure_questionnaire():
+    from .models import Questionnaire
+    from .services import questionnaire_create
+
+    spec = questionnaire_spec()
+    existing = Questionnaire.objects.filter(code=spec["code"], version=spec["version"]).first()
+    if existing is not None:
+        return existing, False
+    q = questionnaire_create(
+        code=spec["code"], version=spec["version"], title=spec["title"], methodology=spec["methodology"],
+        effective_from=dt.date.fromisoformat(spec["effective_from"]), description=spec["description"],
+        aspects=spec["aspects"],
+    )
+    return q, True
+
+
+def load(*, stdout=None) -> dict:
+    from .models import PublishedAggregate, PublishedResult
+    from .services import published_results_import
+
+    summary: dict = {}
+    with transaction.atomic():
+        _, created = ensure_questionnaire()
+    summary["questionnaire_created"] = created
+    loaded_kinds = set(PublishedResult.objects.values_list("index_kind", flat=True).distinct())
+    for name in SHIPPED:
+        if name == "par_sipas_aggregates.csv":
+            if PublishedAggregate.objects.exists():
+                continue
+        elif ("sipas" if "sipas" in name else "par_index") in loaded_kinds:
+            continue
+        result = published_results_import(path=DATA_DIR / name, actor=None)
+        summary[name] = {k: (len(v) if isinstance(v, list) else v) for k, v in result.items()}
+        if stdout is not None:
+            stdout.write(f"surveys: {name}: {summary[name]}\n")
+    return summary

@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api
+
+urlpatterns = [
+    path("procedures/", api.ProcedureListApi.as_view(), name="api-procedures"),
+    path("procedures/<str:code>/", api.ProcedureDetailApi.as_view(), name="api-procedure-detail"),
+]

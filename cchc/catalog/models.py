@@ -1,8 +1,17 @@
 """Procedure catalogue (danh mục thủ tục hành chính) and what each province publishes of it."""
 
+import re
+
 from django.db import models
 
 from cchc.core.textfold import fold
+
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def words_of(text: str) -> list[str]:
+    """Folded words of a text: runs of ASCII letters and digits after folding (the search tokenisation)."""
+    return _WORD.findall(fold(text))
 
 
 class TimeUnit(models.TextChoices):
@@ -12,6 +21,7 @@ class TimeUnit(models.TextChoices):
     CALENDAR_DAYS = "calendar_days", "Ngày"
     WORKING_HOURS = "working_hours", "Giờ làm việc"
     SAME_DAY = "same_day", "Trong ngày"
+    MONTHS = "months", "Tháng"
     UNKNOWN = "unknown", "Không rõ"
 
 
@@ -44,16 +54,58 @@ class Procedure(models.Model):
     data_note = models.TextField(blank=True, help_text="Ghi chú chất lượng dữ liệu")
     source_url = models.URLField(max_length=500, blank=True)
     is_active = models.BooleanField(default=True)
+    kind = models.CharField(max_length=120, blank=True, help_text="Loại thủ tục")
+    detail_url = models.URLField(max_length=500, blank=True, help_text="Trang chi tiết trên Cổng DVCQG")
+    search_text = models.TextField(
+        blank=True, editable=False,
+        help_text="Tên đã gấp, các từ cách nhau một dấu cách và có dấu cách đầu (tìm theo tiền tố từ)",
+    )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["code"]
+        # covering index: the search index signature counts active procedures on every search
+        indexes = [models.Index(fields=["is_active"], name="catalog_procedure_active")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs):
-        self.name_folded = fold(self.name)
+        self.fill_search_fields()
         super().save(*args, **kwargs)
+
+    def fill_search_fields(self) -> None:
+        """Set name_folded and search_text from name (bulk writers call this before bulk_create/update)."""
+        self.name_folded = fold(self.name)
+        self.search_text = search_text_for(self.name)
+
+    @property
+    def time_display(self) -> str:
+        """Thời hạn as shown to people: every channel's value, with a note when the unit is missing."""
+        if not self.time_raw:
+            return "Không có thông tin"
+        text = " / ".join(part.strip() for part in self.time_raw.split("|") if part.strip())
+        if self.time_unit == TimeUnit.UNKNOWN and self.time_value is not None:
+            text += " (không ghi đơn vị)"
+        return text
+
+    @property
+    def level_list(self) -> list[str]:
+        return [part.strip() for part in self.levels.split(",") if part.strip()]
+
+    @property
+    def channel_list(self) -> list[str]:
+        return [part.strip() for part in self.channels.split(";") if part.strip()]
+
+
+def search_text_for(name: str) -> str:
+    """" dang ky khai sinh ": folded words (letters and digits) joined by one space, framed by spaces.
+
+    A word prefix `tok` then matches exactly when `search_text LIKE '% tok%'` and a whole word when
+    `LIKE '% tok %'` (PostgreSQL, trigram index), the same rows as the FTS5 queries `"tok"*` and `"tok"`
+    (SQLite; the unicode61 tokenizer splits on the same characters).
+    """
+    return " " + " ".join(words_of(name)) + " "
 
 
 class ProvinceProcedure(models.Model):
@@ -91,3 +143,74 @@ class ProvinceProcedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} @ {self.province.code} ({self.effective_from})"
+
+
+class EventKind(models.TextChoices):
+    """Loại sự kiện của thủ tục (theo quyết định công bố)."""
+
+    NEW = "new", "Ban hành mới"
+    AMENDED = "amended", "Sửa đổi, bổ sung"
+    ABOLISHED = "abolished", "Bãi bỏ"
+    SIMPLIFIED = "simplified", "Đơn giản hóa"
+    TIME_CUT = "time_cut", "Cắt giảm thời gian giải quyết"
+
+
+class ProcedureEvent(models.Model):
+    """Sự kiện của thủ tục: issued, amended, abolished, simplified or time cut, by a decision on a date.
+
+    `province` is the province whose decision (quyết định công bố) it is; null means a national event
+    (a ministry's decision). The simplification report of a province counts that province's events.
+    """
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="events")
+    province = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="procedure_events",
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices, db_index=True)
+    decision_no = models.CharField(max_length=120, blank=True, help_text="Số quyết định")
+    decision_date = models.DateField(db_index=True, help_text="Ngày quyết định")
+    time_before = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    time_after = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["decision_date", "id"]
+        indexes = [models.Index(fields=["province", "decision_date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "province", "kind", "decision_no", "decision_date"], name="uniq_procedure_event",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} {self.get_kind_display()} ({self.decision_no} {self.decision_date})"
+
+
+class SearchSynonym(models.Model):
+    """Từ đồng nghĩa khi tra cứu: an everyday name people type and what it means in procedure names.
+
+    `expansion` may hold several alternatives separated by ";" ("căn cước công dân; căn cước").
+    """
+
+    term = models.CharField(max_length=120, unique=True, help_text="Cách gọi thông dụng, ví dụ: bằng lái")
+    term_folded = models.CharField(max_length=120, editable=False, db_index=True)
+    expansion = models.CharField(max_length=500, help_text="Tên trong danh mục; nhiều cách viết cách nhau bởi ';'")
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = "từ đồng nghĩa"
+        verbose_name_plural = "từ đồng nghĩa khi tra cứu"
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.expansion}"
+
+    def save(self, *args, **kwargs):
+        self.term_folded = " ".join(words_of(self.term))
+        super().save(*args, **kwargs)
+
+    @property
+    def alternatives(self) -> list[str]:
+        return [part.strip() for part in self.expansion.split(";") if part.strip()]

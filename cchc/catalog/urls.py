@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "catalog"
-urlpatterns: list = []
+urlpatterns = [
+    path("thu-tuc/", views.procedure_search, name="search"),
+    path("thu-tuc/<str:code>/", views.procedure_detail, name="detail"),
+]

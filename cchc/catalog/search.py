@@ -1,0 +1,494 @@
+"""Tra cứu thủ tục: Vietnamese procedure search behind one interface on SQLite (FTS5) and PostgreSQL (full text).
+
+    search_procedures("dang ky khai sinh", limit=5) -> [Hit(code, name, score), ...]   best first
+
+How a query is answered (docs/search.md):
+1. Codes: a token like 1.001193 finds that procedure first (score 2.0); a code prefix (1.0011) lists the
+   codes that start with it (score 1.5), in code order.
+2. Folding (cchc.core.textfold): no case, no diacritics, đ = d; so a wrong or missing tone mark is ignored.
+3. Synonyms (admin table SearchSynonym): an everyday name in the query ("bằng lái", "sổ đỏ", "CCCD") adds a
+   variant of the query with the catalogue wording ("giấy phép lái xe", ...).
+4. Typos: a word that is neither a word of any procedure name nor a prefix of one is replaced by the name
+   words at edit distance 1 (insert, delete, substitute, swap two neighbours), found with a deletion index.
+5. Candidates come from the database: every query word must match a name word, as a word prefix or a whole
+   word (SQLite FTS5 `"w"*` / `"w"`; PostgreSQL full-text `to_tsquery('simple', 'w:*')` on a GIN index). The
+   same rule gives the same id set on both; it is ordered (shortest name first, then code) and capped in
+   Python. With fewer than `limit` candidates the rule is relaxed step by step (one word missing, two
+   neighbouring words, any word) using the in-process word index.
+6. The score is computed in Python, identically on both databases:
+   0.60·coverage + 0.20·phrase + 0.15·brevity + 0.05·start
+   coverage: per query word 1 for a whole word, 0.85 for a word prefix, ×0.8 for a typo correction;
+   phrase: share of neighbouring query words found next to each other in order; brevity: matched words ÷
+   words of the name (without a leading "Thủ tục"), so the base procedure beats its long variants;
+   start: the match begins the name. Ties are broken by code. Scores are rounded to 4 decimals.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import chain
+
+from django.db import connection
+from django.utils import timezone
+
+from cchc.core.textfold import fold, nfc
+
+from .models import Procedure, ProvinceProcedure, SearchSynonym, words_of
+
+CODE_TOKEN = re.compile(r"(?<![\w.])\d+(?:\.\d+)+")
+EXACT_CODE_SCORE = 2.0
+CODE_PREFIX_SCORE = 1.5
+PREFIX_QUALITY = 0.85
+TYPO_QUALITY = 0.8
+CANDIDATE_CAP = 150
+RELAXED_CANDIDATE_CAP = 100
+MAX_VARIANTS = 12
+MAX_QUERY_WORDS = 12
+SHORT_WORD = 2  # finished query words this short match whole words only
+LEADING_WORDS = ("thu", "tuc")  # "Thủ tục ..." does not make a name longer for ranking
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Kết quả tra cứu: code, name and score (higher = better)."""
+
+    code: str
+    name: str
+    score: float
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "name": self.name, "score": self.score}
+
+
+@dataclass
+class _Entry:
+    code: str
+    name: str
+    words: tuple[str, ...]
+    positions: dict[str, int]
+    content_start: int
+    content_len: int
+    text_len: int  # len(search_text): the candidate order (shortest names first), as in SQL
+    all_positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class _Index:
+    signature: tuple
+    entries: dict[int, _Entry] = field(default_factory=dict)
+    code_to_id: dict[str, int] = field(default_factory=dict)
+    sorted_codes: list[str] = field(default_factory=list)
+    vocab: set[str] = field(default_factory=set)
+    sorted_vocab: list[str] = field(default_factory=list)
+    deletes: dict[str, set[str]] = field(default_factory=dict)
+    postings: dict[str, set[int]] = field(default_factory=dict)
+    word_cache: dict = field(default_factory=dict)  # per query word: alternatives and match map (bounded)
+    synonyms: list[tuple[tuple[str, ...], list[tuple[str, ...]]]] = field(default_factory=list)
+
+
+_lock = threading.Lock()
+_cache: dict[str, _Index] = {}
+
+
+# --- pure helpers -------------------------------------------------------------------------------------
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def osa_distance_at_most_one(a: str, b: str) -> bool:
+    """True when a and b differ by at most one insert, delete, substitution or swap of neighbours."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    if la > lb:
+        a, b = b, a
+    return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
+
+
+def _build_index(signature: tuple) -> _Index:
+    index = _Index(signature=signature)
+    rows = Procedure.objects.filter(is_active=True).values_list("id", "code", "name", "search_text")
+    for pk, code, name, search_text in rows:
+        words = tuple(search_text.split())
+        positions: dict[str, int] = {}
+        all_positions: dict[str, list[int]] = {}
+        for i, w in enumerate(words):
+            positions.setdefault(w, i)
+            all_positions.setdefault(w, []).append(i)
+        start = 2 if words[:2] == LEADING_WORDS and len(words) > 2 else 0
+        index.entries[pk] = _Entry(
+            code, name, words, positions, start, max(len(words) - start, 1), len(search_text),
+            {w: tuple(p) for w, p in all_positions.items() if len(p) > 1},
+        )
+        index.code_to_id[code] = pk
+        index.vocab.update(words)
+        for w in positions:
+            index.postings.setdefault(w, set()).add(pk)
+    index.sorted_codes = sorted(index.code_to_id)
+    index.sorted_vocab = sorted(index.vocab)
+    for word in index.vocab:
+        if len(word) < 3 or word.isdigit():
+            continue
+        for d in _deletions(word):
+            index.deletes.setdefault(d, set()).add(word)
+    for term, expansion in SearchSynonym.objects.filter(is_active=True).values_list("term", "expansion"):
+        term_words = tuple(words_of(term))
+        alternatives = [tuple(words_of(part)) for part in expansion.split(";") if words_of(part)]
+        if term_words and alternatives:
+            index.synonyms.append((term_words, alternatives))
+    index.synonyms.sort(key=lambda item: (-len(item[0]), item[0]))
+    return index
+
+
+_SIGNATURE_SQL = (  # every part is answered from an index (is_active, updated_at, the primary key)
+    "SELECT (SELECT COUNT(*) FROM catalog_procedure WHERE is_active), "
+    "(SELECT MAX(updated_at) FROM catalog_procedure), (SELECT MAX(id) FROM catalog_procedure), "
+    "(SELECT COUNT(*) FROM catalog_searchsynonym WHERE is_active), "
+    "(SELECT MAX(updated_at) FROM catalog_searchsynonym), (SELECT MAX(id) FROM catalog_searchsynonym)"
+)
+
+
+def _signature() -> tuple:
+    """Changes whenever a procedure or synonym is added, renamed (updated_at), (de)activated or removed."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SIGNATURE_SQL)
+        return tuple(cursor.fetchone())
+
+
+def _index() -> _Index:
+    key = f"{connection.alias}:{connection.vendor}:{connection.settings_dict.get('NAME')}"
+    signature = _signature()
+    current = _cache.get(key)
+    if current is not None and current.signature == signature:
+        return current
+    with _lock:
+        current = _cache.get(key)
+        if current is None or current.signature != signature:
+            current = _build_index(signature)
+            _cache[key] = current
+    return current
+
+
+def _is_prefix_of_vocab(index: _Index, token: str) -> bool:
+    i = bisect.bisect_left(index.sorted_vocab, token)
+    return i < len(index.sorted_vocab) and index.sorted_vocab[i].startswith(token)
+
+
+def _corrections(index: _Index, token: str) -> list[str]:
+    if len(token) < 3 or token.isdigit():
+        return []
+    found: set[str] = set(index.deletes.get(token, ()))
+    for d in _deletions(token):
+        if d in index.vocab:
+            found.add(d)
+        found.update(index.deletes.get(d, ()))
+    return sorted(w for w in found if w != token and osa_distance_at_most_one(token, w))
+
+
+def _variants(index: _Index, words: list[str]) -> list[tuple[str, ...]]:
+    """The query words, plus variants with everyday names replaced by the catalogue wording."""
+    variants: list[tuple[str, ...]] = [tuple(words)]
+    spans = []  # (start, end, alternatives), non-overlapping, longest terms first
+    taken = [False] * len(words)
+    for term, alternatives in index.synonyms:
+        n = len(term)
+        for start in range(len(words) - n + 1):
+            if tuple(words[start:start + n]) == term and not any(taken[start:start + n]):
+                spans.append((start, start + n, alternatives))
+                for i in range(start, start + n):
+                    taken[i] = True
+                break
+    if not spans:
+        return variants
+    spans.sort()
+    partials: list[list[str]] = [[]]
+    cursor = 0
+    for start, end, alternatives in spans:
+        partials = [p + words[cursor:start] for p in partials]
+        query_words = set(words)
+        useful = [alt for alt in alternatives if not set(alt) <= query_words]  # adds nothing new otherwise
+        partials = [p + list(alt) for p in partials for alt in [tuple(words[start:end]), *useful]]
+        partials = partials[: MAX_VARIANTS * 4]
+        cursor = end
+    partials = [p + words[cursor:] for p in partials]
+    for p in partials:
+        variant = tuple(dict.fromkeys(p))  # "thay đổi" + "thay đổi cải chính ..." → each word once
+        if variant not in variants:
+            variants.append(variant)
+    return variants[:MAX_VARIANTS]
+
+
+@dataclass
+class _Token:
+    alternatives: list[tuple[str, float, bool]]  # (word, quality, prefix allowed)
+
+    @property
+    def matchable(self) -> bool:
+        return bool(self.alternatives)
+
+
+def _tokens(index: _Index, variant: tuple[str, ...], typing: str | None) -> list[_Token]:
+    """`typing` is the last word of the query as typed: the one word that may be unfinished."""
+    return [
+        _Token(_cached(index, ("alt", word, word == typing), lambda w=word: _alternatives(index, w, w == typing)))
+        for word in variant
+    ]
+
+
+def _alternatives(index: _Index, word: str, typing: bool) -> list[tuple[str, float, bool]]:
+    if word in index.vocab:
+        # A finished word of one or two letters ("so", "ky", "ho") is a whole syllable: matching it as a
+        # prefix too would pull in every word that starts with it. Longer words and the word being typed
+        # also match as a word prefix.
+        return [(word, 1.0, typing or len(word) > SHORT_WORD)]
+    if _is_prefix_of_vocab(index, word):
+        return [(word, 1.0, True)]
+    return [(c, TYPO_QUALITY, False) for c in _corrections(index, word)]
+
+
+# --- candidate retrieval (the only database-specific part) ---------------------------------------------
+
+def _sqlite_group(token: _Token) -> str:
+    parts = [f'"{w}"*' if prefix else f'"{w}"' for w, _, prefix in token.alternatives]
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _pg_group(token: _Token) -> str:
+    parts = [f"{w}:*" if prefix else w for w, _, prefix in token.alternatives]
+    return "(" + " | ".join(parts) + ")"
+
+
+def _candidate_ids(conjunctions: list[list[_Token]]) -> set[int]:
+    """Ids of procedures matching any of the conjunctions (each: every token matches a name word).
+
+    Only this function differs between databases; both return the same set for the same tokens.
+    """
+    params: list = []
+    if connection.vendor == "sqlite":
+        expr = " OR ".join("(" + " AND ".join(_sqlite_group(t) for t in conj) + ")" for conj in conjunctions)
+        sql = "SELECT rowid FROM catalog_procedure_fts WHERE catalog_procedure_fts MATCH %s"
+        params.append(expr)
+    else:
+        # GIN full-text index on to_tsvector('simple', search_text) (migration 0005): `w:*` = word prefix.
+        # Inactive rows are dropped by _shortest_first (the word index holds active procedures only).
+        expr = " | ".join("(" + " & ".join(_pg_group(t) for t in conj) + ")" for conj in conjunctions)
+        sql = (
+            "SELECT p.id FROM catalog_procedure p WHERE "
+            "to_tsvector('simple'::regconfig, p.search_text) @@ to_tsquery('simple'::regconfig, %s)"
+        )
+        params.append(expr)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _shortest_first(index: _Index, ids, allowed: set[int] | None, cap: int) -> list[int]:
+    """Active (in the index), allowed ids, shortest names first then code, at most `cap`: deterministic."""
+    entries = index.entries
+    kept = [pk for pk in ids if pk in entries and (allowed is None or pk in allowed)]
+    kept.sort(key=lambda pk: (entries[pk].text_len, entries[pk].code))
+    return kept[:cap]
+
+
+def _postings(index: _Index, token: _Token) -> set[int]:
+    """Ids of the procedures whose name has a word this token matches (whole word or word prefix)."""
+    found: set[int] = set()
+    for word, _, prefix in token.alternatives:
+        if not prefix:
+            found |= index.postings.get(word, set())
+            continue
+        vocab = index.sorted_vocab
+        i = bisect.bisect_left(vocab, word)
+        while i < len(vocab) and vocab[i].startswith(word):
+            found |= index.postings[vocab[i]]
+            i += 1
+    return found
+
+
+def _relaxed_ids(conjunctions: list[list[_Token]], level: str, token_ids) -> set[int]:
+    """Candidates for a relaxation level, computed from each word's matching ids (same sets on both DBs).
+
+    drop_one: all words but one match; pairs: two neighbouring words match (4+ words);
+    singles: any word of 3+ letters matches (3+ words).
+    """
+    found: set[int] = set()
+    for required in conjunctions:
+        n = len(required)
+        if level == "drop_one" and n >= 2:
+            counts = Counter(chain.from_iterable(token_ids(token) for token in required))
+            found.update(pk for pk, c in counts.items() if c >= n - 1)
+        elif level == "pairs" and n >= 4:
+            for a, b in zip(required, required[1:], strict=False):
+                found.update(token_ids(a) & token_ids(b))
+        elif level == "singles" and n >= 3:
+            for token in required:
+                if max(len(w) for w, _, _ in token.alternatives) >= 3:
+                    found.update(token_ids(token))
+    return found
+
+
+def _published_ids(province) -> set[int]:
+    today = timezone.localdate()
+    return set(
+        ProvinceProcedure.objects.filter(province=province, effective_from__lte=today)
+        .exclude(effective_to__lt=today)
+        .values_list("procedure_id", flat=True)
+    )
+
+
+# --- scoring (pure Python, identical on every database) -------------------------------------------------
+
+WORD_CACHE_SIZE = 20000
+
+
+def _cached(index: _Index, key, compute):
+    value = index.word_cache.get(key)
+    if value is None:
+        value = compute()
+        if len(index.word_cache) >= WORD_CACHE_SIZE:
+            index.word_cache.clear()
+        index.word_cache[key] = value
+    return value
+
+
+def _token_map(index: _Index, token: _Token) -> dict[str, float]:
+    """Every name word this query word can match, with its quality (whole word, word prefix, typo)."""
+    return _cached(index, ("map", tuple(token.alternatives)), lambda: _compute_token_map(index, token))
+
+
+def _compute_token_map(index: _Index, token: _Token) -> dict[str, float]:
+    result: dict[str, float] = {}
+    for word, quality, prefix in token.alternatives:
+        if prefix:
+            vocab = index.sorted_vocab
+            i = bisect.bisect_left(vocab, word)
+            while i < len(vocab) and vocab[i].startswith(word):
+                value = quality if vocab[i] == word else quality * PREFIX_QUALITY
+                if value > result.get(vocab[i], 0.0):
+                    result[vocab[i]] = value
+                i += 1
+        elif quality > result.get(word, 0.0):
+            result[word] = quality
+    return result
+
+
+def _score(entry: _Entry, maps: list[dict[str, float]]) -> float:
+    n = len(maps)
+    total = 0.0
+    positions: list[int | None] = []
+    previous = None
+    for m in maps:
+        common = entry.positions.keys() & m.keys() if m else ()
+        best, best_pos = 0.0, None
+        want = None if previous is None else previous + 1
+        for word in common:
+            value = m[word]
+            for pos in entry.all_positions.get(word) or (entry.positions[word],):
+                if value > best or (value == best and pos != best_pos and (
+                    pos == want or (best_pos != want and pos < best_pos)
+                )):
+                    best, best_pos = value, pos
+        total += best
+        positions.append(best_pos)
+        if best_pos is not None:
+            previous = best_pos
+    matched = len({p for p in positions if p is not None})
+    if not matched:
+        return 0.0
+    coverage = total / n
+    if n > 1:
+        pairs = 0
+        for a, b in zip(positions, positions[1:], strict=False):
+            if a is not None and b is not None and b == a + 1:
+                pairs += 1
+        phrase = pairs / (n - 1)
+    else:
+        phrase = 1.0
+    brevity = min(matched / entry.content_len, 1.0)
+    first = next(p for p in positions if p is not None)
+    start = 1.0 if first == entry.content_start else 0.0
+    return 0.60 * coverage + 0.20 * phrase + 0.15 * brevity + 0.05 * start
+
+
+def search_procedures(query: str, *, limit: int = 10, province=None) -> list[Hit]:
+    """Tra cứu thủ tục: the best `limit` procedures for a free-text query, best first (see module doc)."""
+    limit = max(1, min(int(limit or 10), 100))
+    text = nfc(query or "").strip()[:300]
+    if not text:
+        return []
+    index = _index()
+    allowed = _published_ids(province) if province is not None else None
+    scores: dict[int, float] = {}
+
+    for code in CODE_TOKEN.findall(text):
+        # "1.001193" exactly, or the national portal's long form "1.001193.000.00.00.H12" by its first two parts
+        pk = index.code_to_id.get(code) or index.code_to_id.get(".".join(code.split(".")[:2]))
+        if pk is not None:
+            scores[pk] = EXACT_CODE_SCORE
+            continue
+        i = bisect.bisect_left(index.sorted_codes, code)
+        while i < len(index.sorted_codes) and index.sorted_codes[i].startswith(code):
+            scores.setdefault(index.code_to_id[index.sorted_codes[i]], CODE_PREFIX_SCORE)
+            i += 1
+    if allowed is not None:
+        scores = {pk: s for pk, s in scores.items() if pk in allowed}
+
+    words = re.findall(r"[0-9a-z]+", fold(CODE_TOKEN.sub(" ", text)))[:MAX_QUERY_WORDS]
+    if words:
+        variants = [(v, _tokens(index, v, words[-1])) for v in _variants(index, words)]
+        conjunctions = []
+        for _, tokens in variants:
+            required = [t for t in tokens if t.matchable]
+            if required:
+                conjunctions.append(required)
+        ids = _shortest_first(index, _candidate_ids(conjunctions), allowed, CANDIDATE_CAP) if conjunctions else []
+        # Relax step by step while too few candidates: one word missing, then two neighbouring words, then any
+        # single word. Each word's ids come from the in-process word index (built from the same rows on
+        # either database); the cap keeps the shortest names first, then code, as the SQL does.
+        per_token: dict[tuple, set[int]] = {}
+
+        def token_ids(token: _Token) -> set[int]:
+            key = tuple(token.alternatives)
+            if key not in per_token:
+                found = _postings(index, token)
+                per_token[key] = found if allowed is None else found & allowed
+            return per_token[key]
+
+        for level in ("drop_one", "pairs", "singles"):
+            if len(ids) >= limit:
+                break
+            seen = set(ids)
+            extra = [pk for pk in _relaxed_ids(conjunctions, level, token_ids) if pk not in seen]
+            ids = ids + _shortest_first(index, extra, allowed, RELAXED_CANDIDATE_CAP)
+        variant_maps = []
+        for _, tokens in variants:
+            maps = [_token_map(index, t) for t in tokens]
+            variant_maps.append((maps, set().union(*maps)))
+        for pk in ids:
+            entry = index.entries.get(pk)
+            if entry is None:
+                continue
+            best = max(
+                (_score(entry, maps) for maps, words_any in variant_maps if not words_any.isdisjoint(entry.positions)),
+                default=0.0,
+            )
+            if best > 0 and best > scores.get(pk, 0.0):
+                scores[pk] = best
+
+    ranked = sorted(
+        ((round(score, 4), index.entries[pk].code, pk) for pk, score in scores.items() if pk in index.entries),
+        key=lambda item: (-item[0], item[1]),
+    )
+    return [Hit(code, index.entries[pk].name, score) for score, code, pk in ranked[:limit]]

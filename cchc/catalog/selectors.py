@@ -1,0 +1,116 @@
+"""Catalogue selectors (reads)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cchc.core.errors import DomainError, NotFoundError
+
+from .models import EventKind, Procedure, ProcedureEvent, ProvinceProcedure
+
+SIMPLIFYING_KINDS = (EventKind.SIMPLIFIED, EventKind.TIME_CUT)
+
+
+def _province_unit(province):
+    from cchc.units.models import Unit
+
+    if isinstance(province, Unit):
+        return province
+    unit = Unit.objects.filter(code=str(province)).first()
+    if unit is None:
+        raise NotFoundError(f"Không có tỉnh mã {province!r}.", field="province")
+    return unit
+
+
+def in_force_q(on_date: dt.date, prefix: str = "") -> Q:
+    """Q for publication rows in force on a date: effective_from ≤ d and (no effective_to or ≥ d)."""
+    return Q(**{f"{prefix}effective_from__lte": on_date}) & (
+        Q(**{f"{prefix}effective_to__isnull": True}) | Q(**{f"{prefix}effective_to__gte": on_date})
+    )
+
+
+def published_procedure_on(*, province, procedure_code: str, on_date: dt.date, level: str | None = None):
+    """The ProvinceProcedure version that applied in `province` on `on_date` (None if not published).
+
+    When the procedure is published at both levels (cấp tỉnh and cấp xã) and no `level` is given, the
+    latest version wins, then "commune" before "province" (alphabetical, deterministic): pass `level`
+    when the desk's level is known.
+    """
+    province = _province_unit(province)
+    qs = ProvinceProcedure.objects.select_related("procedure", "desk", "handling_unit").filter(
+        in_force_q(on_date), province=province, procedure__code=procedure_code, procedure__is_active=True,
+    )
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("-effective_from", "level").first()
+
+
+def procedure_get(*, code: str) -> Procedure:
+    procedure = Procedure.objects.filter(code=code, is_active=True).first()
+    if procedure is None:
+        raise NotFoundError(f"Không tìm thấy thủ tục mã {code}.", field="code")
+    return procedure
+
+
+def procedure_publications(*, procedure: Procedure, province=None, on_date: dt.date | None = None):
+    """Where a procedure is published (desk, time, online level) on a date, for one province or all."""
+    on_date = on_date or timezone.localdate()
+    qs = ProvinceProcedure.objects.select_related("province", "desk", "handling_unit").filter(
+        in_force_q(on_date), procedure=procedure,
+    )
+    if province is not None:
+        qs = qs.filter(province=province)
+    return list(qs.order_by("province__code", "level", "desk__code"))
+
+
+def procedure_events(*, procedure: Procedure) -> list[ProcedureEvent]:
+    return list(procedure.events.select_related("province").order_by("-decision_date", "-id"))
+
+
+def simplification_report(*, province, date_from: dt.date, date_to: dt.date) -> dict:
+    """Số liệu kiểm soát TTHC của tỉnh trong kỳ, e.g. "1.937 TTHC; 1.132 đơn giản hóa (57,41%); 278 mới ...".
+
+    - in_force: distinct procedures the province applies on `date_to` (publication rows in force);
+    - simplified: of those, procedures with a simplified or time-cut event of the province decided on or
+      before `date_to` (cumulative); simplified_pct = simplified ÷ in_force × 100, 2 decimals;
+    - new / amended / abolished / simplified_in_period / time_cut: the province's events with
+      date_from ≤ decision date ≤ date_to (each event counted once);
+    - time_cut_of_new_or_amended: procedures issued or amended in the period whose time was also cut
+      in the period ("cắt giảm 257/365 TTHC mới, sửa đổi").
+    """
+    province = _province_unit(province)
+    if date_from > date_to:
+        raise DomainError("Ngày bắt đầu phải trước ngày kết thúc.", code="invalid_period", field="date_from")
+    in_force_ids = set(
+        ProvinceProcedure.objects.filter(in_force_q(date_to), province=province).values_list("procedure_id", flat=True)
+    )
+    events = ProcedureEvent.objects.filter(province=province)
+    simplified_ids = set(
+        events.filter(kind__in=SIMPLIFYING_KINDS, decision_date__lte=date_to).values_list("procedure_id", flat=True)
+    ) & in_force_ids
+    period = events.filter(decision_date__gte=date_from, decision_date__lte=date_to)
+    by_kind = {row["kind"]: row["n"] for row in period.values("kind").annotate(n=Count("id"))}
+    new_or_amended = set(
+        period.filter(kind__in=[EventKind.NEW, EventKind.AMENDED]).values_list("procedure_id", flat=True)
+    )
+    cut_in_period = set(period.filter(kind=EventKind.TIME_CUT).values_list("procedure_id", flat=True))
+    in_force = len(in_force_ids)
+    return {
+        "province": province.code,
+        "province_name": province.name,
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "in_force": in_force,
+        "simplified": len(simplified_ids),
+        "simplified_pct": round(len(simplified_ids) * 100 / in_force, 2) if in_force else 0.0,
+        "new": by_kind.get(EventKind.NEW, 0),
+        "amended": by_kind.get(EventKind.AMENDED, 0),
+        "abolished": by_kind.get(EventKind.ABOLISHED, 0),
+        "simplified_in_period": by_kind.get(EventKind.SIMPLIFIED, 0),
+        "time_cut": by_kind.get(EventKind.TIME_CUT, 0),
+        "new_or_amended": len(new_or_amended),
+        "time_cut_of_new_or_amended": len(new_or_amended & cut_in_period),
+    }

@@ -1,0 +1,263 @@
+"""Catalogue services (writes): import the national catalogue, publish a procedure in a province,
+record simplification events, load the synonym table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cchc.accounts.permissions import can
+from cchc.core.audit import audit_record
+from cchc.core.errors import ConflictError, DomainError, ForbiddenError
+
+from .importing import ImportFileError, read_rows, row_to_fields
+from .models import (
+    EventKind,
+    OnlineLevel,
+    Procedure,
+    ProcedureEvent,
+    ProvinceProcedure,
+    SearchSynonym,
+    TimeUnit,
+)
+
+PUBLISH_LEVELS = ("province", "commune")
+COMPARED_FIELDS = (
+    "name", "field", "levels", "issuing_agency", "implementing_agency", "decision_no", "kind", "channels",
+    "has_online_channel", "fee_text", "time_raw", "time_value", "time_unit", "time_ambiguous", "data_note",
+    "detail_url", "source_url",
+)
+
+
+def _same(old, new) -> bool:
+    if isinstance(old, Decimal) or isinstance(new, Decimal):
+        if old is None or new is None:
+            return old is None and new is None
+        return Decimal(old) == Decimal(new)
+    return old == new
+
+
+@transaction.atomic
+def procedure_import(*, path: str | Path, actor=None) -> dict:
+    """Nhập danh mục TTHC from CSV/XLSX; idempotent (update by mã thủ tục, never duplicate).
+
+    Rows whose crawled details belong to another page (flagged in ghi_chu_du_lieu), rows without a valid
+    code or name, and repeated codes are rejected with a reason; nothing is imported from them.
+    """
+    try:
+        rows = list(read_rows(path))
+    except ImportFileError as exc:
+        raise DomainError(str(exc), code="bad_file", field="file") from exc
+
+    existing = {p.code: p for p in Procedure.objects.all()}
+    seen: dict[str, int] = {}
+    to_create: list[Procedure] = []
+    to_update: list[Procedure] = []
+    changed_fields: set[str] = set()
+    rejected: list[dict] = []
+    unchanged = flagged = unknown = 0
+    now = timezone.now()
+
+    for row_no, cells in rows:
+        result = row_to_fields(row_no, cells)
+        if not result.reject_reason and result.code in seen:
+            result.reject_reason = f"mã thủ tục trùng với dòng {seen[result.code]}"
+        if result.reject_reason:
+            rejected.append({"row": row_no, "code": result.code, "reason": result.reject_reason})
+            continue
+        seen[result.code] = row_no
+        fields = result.fields
+        flagged += int(result.time_ambiguous)
+        unknown += int(fields["time_value"] is None and not result.time_ambiguous)
+        current = existing.get(result.code)
+        if current is None:
+            proc = Procedure(code=result.code, updated_at=now, **fields)
+            proc.fill_search_fields()
+            to_create.append(proc)
+            continue
+        diff = [name for name in COMPARED_FIELDS if not _same(getattr(current, name), fields[name])]
+        if not diff and current.is_active:
+            unchanged += 1
+            continue
+        for name in diff:
+            setattr(current, name, fields[name])
+        current.is_active = True
+        current.updated_at = now
+        current.fill_search_fields()
+        changed_fields.update(diff)
+        to_update.append(current)
+
+    Procedure.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        Procedure.objects.bulk_update(
+            to_update,
+            sorted(changed_fields | {"is_active", "updated_at", "name_folded", "search_text"}),
+            batch_size=500,
+        )
+    if connection.vendor == "postgresql" and len(to_create) + len(to_update) > 100:
+        with connection.cursor() as cursor:  # fresh statistics, so the planner uses the trigram index
+            cursor.execute("ANALYZE catalog_procedure")
+    summary = {
+        "file": str(path),
+        "rows": len(rows),
+        "created": len(to_create),
+        "updated": len(to_update),
+        "unchanged": unchanged,
+        "flagged_time": flagged,
+        "time_unknown": unknown,
+        "rejected": rejected,
+        "total_in_catalogue": Procedure.objects.count(),
+    }
+    audit_record(
+        actor=actor, action="catalog.import", object_type="catalog.procedure", object_id=Path(path).name,
+        data={k: v for k, v in summary.items() if k != "rejected"} | {"rejected": len(rejected)},
+    )
+    return summary
+
+
+def _decimal(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise DomainError("Thời hạn phải là một số.", code="invalid_time", field=field) from exc
+    if not number.is_finite() or number < 0:
+        raise DomainError("Giá trị phải là số không âm.", code="invalid_number", field=field)
+    return number
+
+
+def _date(value, field: str) -> dt.date:
+    """A date from a date, a datetime (its date) or an ISO text; anything else names the field."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise DomainError("Ngày không hợp lệ (định dạng YYYY-MM-DD).", code="invalid_date", field=field) from exc
+
+
+@transaction.atomic
+def procedure_publish(
+    *,
+    province,
+    procedure: Procedure,
+    desk=None,
+    handling_unit=None,
+    level: str,
+    time_value,
+    time_unit: str,
+    online_level: str,
+    fee_amount=0,
+    decision_no: str = "",
+    effective_from: dt.date,
+    actor=None,
+) -> ProvinceProcedure:
+    """Công bố TTHC áp dụng tại tỉnh: a new version from `effective_from`; the previous one is closed.
+
+    The open version for (province, procedure, level) gets effective_to = effective_from − 1 day. A version
+    starting on or after `effective_from` already exists → ConflictError (versions are only appended).
+    `actor` None means the system (import, demo); a user needs the "manage" right on the province.
+    """
+    from cchc.units.models import UnitKind
+
+    if actor is not None and getattr(actor, "pk", None) and not can(actor, "manage", province):
+        raise ForbiddenError("Bạn không có quyền công bố thủ tục của tỉnh này.", code="forbidden")
+    if province is None or province.kind != UnitKind.PROVINCE:
+        raise DomainError("Đơn vị công bố phải là một tỉnh/thành phố.", code="not_a_province", field="province")
+    if level not in PUBLISH_LEVELS:
+        raise DomainError("Cấp thực hiện phải là 'province' (cấp tỉnh) hoặc 'commune' (cấp xã).",
+                          code="invalid_level", field="level")
+    if time_unit not in TimeUnit.values or time_unit == TimeUnit.UNKNOWN:
+        raise DomainError("Đơn vị thời hạn không hợp lệ.", code="invalid_time_unit", field="time_unit")
+    if online_level not in OnlineLevel.values:
+        raise DomainError("Mức độ trực tuyến không hợp lệ (none / partial / full).",
+                          code="invalid_online_level", field="online_level")
+    value = _decimal(time_value, "time_value")
+    if time_unit != TimeUnit.SAME_DAY and value == 0:
+        raise DomainError("Thời hạn giải quyết phải lớn hơn 0.", code="invalid_time", field="time_value")
+    fee = _decimal(fee_amount or 0, "fee_amount")
+    effective_from = _date(effective_from, "effective_from")
+    for unit, name in ((desk, "desk"), (handling_unit, "handling_unit")):
+        if unit is not None and unit.pk != province.pk and unit.province_id != province.pk:
+            raise DomainError("Đơn vị phải thuộc tỉnh công bố.", code="unit_outside_province", field=name)
+
+    versions = list(
+        ProvinceProcedure.objects.select_for_update()
+        .filter(province=province, procedure=procedure, level=level)
+        .order_by("effective_from")
+    )
+    if any(v.effective_from >= effective_from for v in versions):
+        raise ConflictError(
+            "Đã có phiên bản công bố có hiệu lực từ ngày này hoặc muộn hơn; chỉ được thêm phiên bản mới hơn.",
+            code="version_exists", field="effective_from",
+        )
+    previous = None
+    for version in versions:
+        if version.effective_to is None or version.effective_to >= effective_from:
+            previous = version
+            version.effective_to = effective_from - dt.timedelta(days=1)
+            version.save(update_fields=["effective_to"])
+    created = ProvinceProcedure.objects.create(
+        province=province, procedure=procedure, desk=desk, handling_unit=handling_unit, level=level,
+        time_value=value, time_unit=time_unit, online_level=online_level, fee_amount=fee,
+        decision_no=(decision_no or "")[:120], effective_from=effective_from,
+    )
+    audit_record(
+        actor=actor, action="catalog.publish", obj=created, object_id=f"{province.code}:{procedure.code}:{level}",
+        from_state=str(previous.effective_from) if previous else "", to_state=str(effective_from),
+        reason=decision_no or "",
+        data={
+            "time_value": str(value), "time_unit": time_unit, "online_level": online_level, "fee_amount": str(fee),
+            "desk": getattr(desk, "code", None), "closed_version": previous.pk if previous else None,
+        },
+    )
+    return created
+
+
+@transaction.atomic
+def procedure_event_record(
+    *, procedure: Procedure, kind: str, decision_no: str, decision_date: dt.date, province=None,
+    time_before=None, time_after=None, note: str = "", actor=None,
+) -> ProcedureEvent:
+    """Ghi sự kiện của thủ tục (ban hành mới, sửa đổi, bãi bỏ, đơn giản hóa, cắt giảm thời gian)."""
+    if kind not in EventKind.values:
+        raise DomainError("Loại sự kiện không hợp lệ.", code="invalid_kind", field="kind")
+    decision_date = _date(decision_date, "decision_date")
+    if actor is not None and getattr(actor, "pk", None) and not can(actor, "manage", province):
+        raise ForbiddenError("Bạn không có quyền ghi sự kiện thủ tục.", code="forbidden")
+    event, created = ProcedureEvent.objects.get_or_create(
+        procedure=procedure, province=province, kind=kind, decision_no=decision_no or "",
+        decision_date=decision_date,
+        defaults={"time_before": time_before, "time_after": time_after, "note": note},
+    )
+    if created:
+        audit_record(
+            actor=actor, action="catalog.event", obj=procedure, to_state=kind, reason=decision_no or "",
+            data={"decision_date": decision_date.isoformat(), "province": getattr(province, "code", None)},
+        )
+    return event
+
+
+@transaction.atomic
+def synonyms_load(*, rows: list[tuple[str, str]], replace: bool = False) -> dict:
+    """Nạp bảng từ đồng nghĩa: add missing terms; with replace=True also overwrite changed expansions."""
+    existing = {s.term: s for s in SearchSynonym.objects.all()}
+    created = updated = 0
+    for term, expansion in rows:
+        term, expansion = term.strip(), expansion.strip()
+        if not term or not expansion:
+            continue
+        current = existing.get(term)
+        if current is None:
+            SearchSynonym.objects.create(term=term, expansion=expansion)
+            created += 1
+        elif replace and current.expansion != expansion:
+            current.expansion = expansion
+            current.save()
+            updated += 1
+    return {"created": created, "updated": updated}

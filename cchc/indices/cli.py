@@ -1,7 +1,91 @@
-"""`cchc index ...` commands."""
+"""`cchc index ...` commands: score (pure, no database), import-results, report."""
 
 from __future__ import annotations
 
+import sys
+
+from cchc.cli import CliError, emit_json
+
 
 def register(sub) -> None:
-    sub.add_parser("index", help="(chưa có lệnh)")
+    p = sub.add_parser("index", help="chỉ số CCHC: chấm điểm, xếp hạng, nhập kết quả, báo cáo điểm bị trừ")
+    isub = p.add_subparsers(dest="index_command", metavar="ACTION")
+
+    s = isub.add_parser("score", help="chấm điểm và xếp hạng từ tệp CSV (không dùng cơ sở dữ liệu)")
+    s.add_argument("--criteria", required=True, help="CSV: code,parent,title,max_points")
+    s.add_argument("--scores", required=True, help="CSV: unit,code,points (chỉ tiêu chí lá)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_score, needs_django=False)
+
+    r = isub.add_parser("import-results", help="nhập kết quả chỉ số đã công bố (PAR INDEX, SIPAS, PAPI, PCI, ICT)")
+    r.add_argument("file")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_import_results)
+
+    rep = isub.add_parser("report", help="báo cáo điểm bị trừ của một kỳ đánh giá (XLSX/PDF)")
+    rep.add_argument("--cycle", required=True, type=int)
+    rep.add_argument("--format", choices=["xlsx", "pdf"], default="xlsx")
+    rep.add_argument("-o", "--output", required=True)
+    rep.add_argument("--json", action="store_true")
+    rep.set_defaults(func=cmd_report)
+
+
+def cmd_score(args) -> int:
+    from .scoring import ScoringError, score_csv_files
+
+    try:
+        result = score_csv_files(args.criteria, args.scores)
+    except ScoringError as exc:
+        raise CliError(exc.located(), code=2) from None
+    if args.json:
+        emit_json(result)
+        return 0
+    for u in result["units"]:
+        print(f"{u['rank']:>4}  {u['unit']:<40} {u['total']:>8} / {u['max']:<8} {u['index_pct']:>7}%")
+        if u["missing"]:
+            print(f"      thiếu điểm: {', '.join(u['missing'])}")
+    return 0
+
+
+def cmd_import_results(args) -> int:
+    from cchc.core.setup import ensure_ready
+
+    ensure_ready(stdout=sys.stderr)
+    try:
+        from cchc.surveys.services import published_results_import
+    except ImportError:
+        raise CliError("chức năng nhập kết quả chỉ số công bố (cchc.surveys) chưa sẵn sàng", code=1) from None
+    from cchc.core.errors import DomainError
+
+    try:
+        summary = published_results_import(path=args.file, actor=None)
+    except DomainError as exc:
+        raise CliError(exc.message, code=2) from None
+    except FileNotFoundError:
+        raise CliError(f"{args.file}: không tìm thấy tệp", code=2) from None
+    if args.json:
+        emit_json(summary)
+    else:
+        for key, value in (summary or {}).items() if isinstance(summary, dict) else []:
+            print(f"{key}: {value}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from cchc.core.errors import DomainError
+    from cchc.core.setup import migrate_if_needed
+
+    migrate_if_needed(stdout=sys.stderr)  # a report reads a cycle, not reference data
+    from .reports import lost_points_pdf, lost_points_xlsx
+
+    try:
+        data = lost_points_xlsx(cycle_id=args.cycle) if args.format == "xlsx" else lost_points_pdf(cycle_id=args.cycle)
+    except DomainError as exc:
+        raise CliError(exc.message, code=2) from None
+    with open(args.output, "wb") as fh:
+        fh.write(data)
+    if args.json:
+        emit_json({"cycle": args.cycle, "format": args.format, "output": args.output, "bytes": len(data)})
+    else:
+        print(f"Đã ghi {args.output} ({len(data)} byte)")
+    return 0

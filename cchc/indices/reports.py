@@ -1,0 +1,145 @@
+"""Báo cáo điểm bị trừ (lost-points report) of a cycle as XLSX (openpyxl) and PDF (weasyprint, A4 landscape).
+
+The table a province takes to its PAR conference: every sub-criterion where a unit got less than the
+maximum, largest loss first, with the unit in charge and the unit's explanation.
+"""
+
+from __future__ import annotations
+
+import io
+from html import escape
+
+from django.utils import timezone
+
+from .selectors import cycle_get, cycle_results, lost_points
+
+FONT_DIR = "/usr/share/fonts/truetype/noto"
+HEADERS = ["STT", "Đơn vị", "Mã", "Tiêu chí thành phần", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Cơ quan phụ trách", "Giải trình của đơn vị"]
+
+
+def group_label(group: str) -> str:
+    """Vietnamese label of a ranking group (unit kinds; "commune" = xã, phường, đặc khu)."""
+    from cchc.units.models import UnitKind
+
+    if group == "commune":
+        return "Xã, phường, đặc khu"
+    try:
+        return UnitKind(group).label
+    except ValueError:
+        return group
+
+
+def _data(cycle_id: int, user=None, unit=None):
+    cycle = cycle_get(cycle_id=cycle_id, user=user)
+    rows = lost_points(cycle=cycle, user=user, unit=unit)
+    results = cycle_results(cycle=cycle, user=user)
+    if unit is not None:
+        results = [r for r in results if r["unit_id"] == unit.pk]
+    return cycle, rows, results
+
+
+def _state_note(cycle) -> str:
+    if cycle.state == "published":
+        return f"Kết quả đã công bố ngày {timezone.localtime(cycle.published_at):%d/%m/%Y}"
+    return f"Kết quả tạm tính — kỳ đang ở bước “{cycle.get_state_display()}”"
+
+
+def lost_points_xlsx(*, cycle_id: int, user=None, unit=None) -> bytes:
+    """XLSX: sheet "Điểm bị trừ" (largest loss first) and sheet "Xếp hạng" (results by group)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    cycle, rows, results = _data(cycle_id, user, unit)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Điểm bị trừ"
+    ws.append([f"BẢNG TỔNG HỢP ĐIỂM BỊ TRỪ — {cycle.name}"])
+    ws.append([_state_note(cycle)])
+    ws.append([])
+    ws.append(HEADERS)
+    bold = Font(bold=True)
+    ws["A1"].font = Font(bold=True, size=13)
+    for cell in ws[4]:
+        cell.font = bold
+        cell.fill = PatternFill("solid", fgColor="DDE6F0")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for i, r in enumerate(rows, start=1):
+        ws.append([i, r["unit"], r["code"], r["title"], r["max"], r["points"], r["lost"], r["responsible"], r["explanation"]])
+    for col, width in zip("ABCDEFGHI", [6, 28, 9, 60, 11, 10, 11, 26, 50], strict=True):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=5):
+        for cell in (row[3], row[8]):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A5"
+
+    ws2 = wb.create_sheet("Xếp hạng")
+    ws2.append(["Nhóm", "Hạng", "Đơn vị", "Tổng điểm", "Điểm tối đa", "Chỉ số (%)", "Tự đánh giá", "Thẩm định lần 1", "Thẩm định lần 2", "Chỉ số năm trước", "Thay đổi hạng"])
+    for cell in ws2[1]:
+        cell.font = bold
+    for r in results:
+        prev = r.get("previous") or {}
+        change = r.get("change") or {}
+        st = r.get("stage_totals") or {}
+        ws2.append([group_label(r["group"]), r["rank"], r["unit"], r["total"], r["max"], r["index_pct"], st.get("self"), st.get("appraisal_1"),
+                    st.get("appraisal_2"), prev.get("index_pct"), change.get("rank")])
+    ws2.column_dimensions["C"].width = 32
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _font_faces() -> str:
+    faces = []
+    for family, prefix in (("Noto Serif", "NotoSerif"), ("Noto Sans", "NotoSans")):
+        for weight, suffix in (("normal", "Regular"), ("bold", "Bold")):
+            faces.append(f"@font-face {{ font-family: '{family}'; font-weight: {weight}; src: url('file://{FONT_DIR}/{prefix}-{suffix}.ttf'); }}")
+    return "\n".join(faces)
+
+
+def lost_points_html(*, cycle_id: int, user=None, unit=None) -> str:
+    cycle, rows, results = _data(cycle_id, user, unit)
+    body_rows = "".join(
+        f"<tr><td class=n>{i}</td><td>{escape(r['unit'])}</td><td>{escape(r['code'])}</td><td>{escape(r['title'])}</td>"
+        f"<td class=n>{r['max']:g}</td><td class=n>{r['points']:g}</td><td class='n lost'>{r['lost']:g}</td>"
+        f"<td>{escape(r['responsible'])}</td><td class=ex>{escape(r['explanation'])}</td></tr>"
+        for i, r in enumerate(rows, start=1)
+    )
+    rank_rows = "".join(
+        f"<tr><td>{escape(group_label(r['group']))}</td><td class=n>{r['rank']}</td><td>{escape(r['unit'])}</td><td class=n>{r['total']:g}</td>"
+        f"<td class=n>{r['index_pct']:.2f}</td></tr>"
+        for r in results
+    )
+    head = "".join(f"<th>{escape(h)}</th>" for h in HEADERS)
+    return f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>
+{_font_faces()}
+@page {{ size: A4 landscape; margin: 14mm 12mm 16mm 12mm;
+  @bottom-right {{ content: "Trang " counter(page) "/" counter(pages); font: 8pt 'Noto Sans'; color: #555; }} }}
+body {{ font-family: 'Noto Serif'; font-size: 9pt; color: #111; }}
+h1 {{ font-family: 'Noto Sans'; font-size: 14pt; margin: 0 0 2mm 0; text-transform: uppercase; }}
+p.note {{ font-family: 'Noto Sans'; color: #444; margin: 0 0 4mm 0; }}
+table {{ width: 100%; border-collapse: collapse; }}
+th {{ font-family: 'Noto Sans'; font-size: 8pt; background: #dde6f0; border: 0.5pt solid #777; padding: 1.5mm; }}
+td {{ border: 0.5pt solid #999; padding: 1.2mm 1.5mm; vertical-align: top; }}
+td.n {{ text-align: right; white-space: nowrap; }}
+td.lost {{ font-weight: bold; color: #a11; }}
+td.ex {{ font-size: 8pt; width: 22%; }}
+table.lost th:nth-child(2) {{ width: 17%; }}
+table.lost th:nth-child(4) {{ width: 27%; }}
+table.lost th:nth-child(8) {{ width: 12%; }}
+thead {{ display: table-header-group; }}
+tr {{ page-break-inside: avoid; }}
+h2 {{ font-family: 'Noto Sans'; font-size: 11pt; margin: 6mm 0 2mm 0; }}
+</style></head><body>
+<h1>Bảng tổng hợp điểm bị trừ</h1>
+<p class="note">{escape(cycle.name)} — {escape(_state_note(cycle))} — {len(rows)} tiêu chí thành phần bị trừ điểm, xếp theo số điểm bị trừ giảm dần.</p>
+<table class="lost"><thead><tr>{head}</tr></thead><tbody>{body_rows}</tbody></table>
+<h2>Xếp hạng</h2>
+<table style="width:60%"><thead><tr><th>Nhóm</th><th>Hạng</th><th>Đơn vị</th><th>Tổng điểm</th><th>Chỉ số (%)</th></tr></thead><tbody>{rank_rows}</tbody></table>
+</body></html>"""
+
+
+def lost_points_pdf(*, cycle_id: int, user=None, unit=None) -> bytes:
+    """PDF (A4 landscape, Noto Serif/Noto Sans) of the lost-points table and the ranking."""
+    from weasyprint import HTML
+
+    return HTML(string=lost_points_html(cycle_id=cycle_id, user=user, unit=unit)).write_pdf()

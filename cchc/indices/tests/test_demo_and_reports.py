@@ -1,0 +1,69 @@
+"""Demo builder (idempotent, published 2025 + open 2026), reports and the report/import CLI commands."""
+
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from cchc.cli import main
+from cchc.indices import demo, reports, selectors
+from cchc.indices.models import AssessmentCycle, CycleState
+from cchc.units.models import UnitKind
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ctx():
+    prov = f.province("Tỉnh Demo")
+    deps = {f"d{i}": f.unit(parent=prov, name=f"Sở {i}") for i in range(5)}
+    communes = [f.unit(kind=UnitKind.WARD if i % 3 == 0 else UnitKind.COMMUNE, parent=prov, name=f"Xã {i}") for i in range(6)]
+    f.par_office(deps["d0"])
+    return {"province": prov, "departments": deps, "communes": communes, "logins": []}
+
+
+def test_demo_publishes_2025_and_opens_2026_and_is_idempotent(ctx):
+    out = io.StringIO()
+    demo.build(ctx, stdout=out)
+    published = AssessmentCycle.objects.filter(year=2025)
+    assert published.count() == 2 and all(c.state == CycleState.PUBLISHED for c in published)
+    assert set(AssessmentCycle.objects.filter(year=2026).values_list("state", flat=True)) == {CycleState.SELF_ASSESSMENT}
+    communes = published.get(criteria_set__target_group="commune")
+    rows = selectors.cycle_results(cycle=communes)
+    assert len(rows) == 6 and {r["group"] for r in rows} == {"commune"}  # wards rank with communes
+    assert any(r["stage_totals"]["self"] != r["stage_totals"]["appraisal_2"] for r in rows)
+    assert "Lộ trình" in out.getvalue()
+    demo.build(ctx)
+    assert AssessmentCycle.objects.count() == 4
+
+
+def test_lost_points_reports_render_as_xlsx_and_pdf_through_the_cli(ctx, tmp_path, capsys):
+    demo.build(ctx)
+    cycle = AssessmentCycle.objects.get(year=2025, criteria_set__target_group="department")
+    xlsx_path = tmp_path / "r.xlsx"
+    assert main(["index", "report", "--cycle", str(cycle.pk), "--format", "xlsx", "-o", str(xlsx_path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["format"] == "xlsx"
+    wb = load_workbook(xlsx_path)
+    ws = wb["Điểm bị trừ"]
+    assert ws["A4"].value == "STT"
+    lost_col = [ws.cell(row=r, column=7).value for r in range(5, ws.max_row + 1)]
+    assert lost_col == sorted(lost_col, reverse=True)
+    assert wb["Xếp hạng"]["A2"].value == "Sở, ban, ngành"
+    pdf_path = tmp_path / "r.pdf"
+    assert main(["index", "report", "--cycle", str(cycle.pk), "--format", "pdf", "-o", str(pdf_path)]) == 0
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    html = reports.lost_points_html(cycle_id=cycle.pk)
+    assert "A4 landscape" in html and "Noto Serif" in html
+    assert main(["index", "report", "--cycle", "999999", "--format", "pdf", "-o", str(pdf_path)]) == 2
+
+
+def test_import_results_calls_the_surveys_importer_and_reports_bad_files(tmp_path, capsys):
+    path = tmp_path / "par.csv"
+    path.write_text("khong,co,cot\n1,2,3\n", encoding="utf-8")
+    code = main(["index", "import-results", str(path), "--json"])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert "lỗi: " in captured.err

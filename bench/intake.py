@@ -1,0 +1,262 @@
+"""Benchmark: dossier intake and public lookup over HTTP on loopback, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/intake.py [--seconds 6] [--threads 4] [--only sqlite|postgres]
+
+For each database a child process: migrates a temporary database (SQLite temp file; PostgreSQL database
+`cchc_bench_intake`, dropped and re-created), creates a tiny province, a published procedure and an
+officer with an API token, serves the real WSGI application with a threaded wsgiref server on
+127.0.0.1, then for fixed durations:
+  1. baseline: trivial GETs (public lookup of an unknown code → 404: throttle check + one indexed query);
+  2. intake: POST /api/v1/dossiers/ with a fresh Idempotency-Key from N client threads (5 % are retries
+     of an earlier key, which must replay and create nothing);
+  3. lookups: GET /api/v1/public/dossiers/{code}/?token=... of the created dossiers.
+Prints dossiers/s, lookup latency p50/p95 and the intake/baseline ratio; writes bench/results/intake.json.
+The public-lookup throttle is raised for the run (CCHC_PUBLIC_LOOKUP_RATE) so it measures the endpoint,
+not the limiter. Never touches var/cchc.sqlite3.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# bench/ holds calendar.py, which would shadow the standard library module: drop this folder from the path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "intake.json"
+PG_ADMIN_URL = os.environ.get("CCHC_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_DB = "cchc_bench_intake"
+
+
+def _pct(values, q):
+    if not values:
+        return None
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, int(round(q / 100 * (len(values) - 1)))))
+    return round(values[k] * 1000, 2)
+
+
+def _request(url, *, method="GET", body=None, headers=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
+    t0 = time.perf_counter()
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            payload = resp.read()
+            status = resp.status
+    except urllib.error.HTTPError as exc:
+        payload = exc.read()
+        status = exc.code
+    return status, payload, time.perf_counter() - t0
+
+
+def _run_for(seconds, threads, work):
+    stop = time.perf_counter() + seconds
+    out = [[] for _ in range(threads)]
+
+    def loop(i):
+        rnd = random.Random(i)
+        while time.perf_counter() < stop:
+            out[i].append(work(i, rnd))
+
+    ts = [threading.Thread(target=loop, args=(i,)) for i in range(threads)]
+    t0 = time.perf_counter()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return [x for part in out for x in part], time.perf_counter() - t0
+
+
+def child(db: str, seconds: float, threads: int) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="cchc_bench_intake_"))
+    if db == "sqlite":
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    else:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {PG_DB}")
+        os.environ["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "cchc.settings"
+    os.environ["CCHC_VAR_DIR"] = str(tmp)
+    os.environ["CCHC_MEDIA_ROOT"] = str(tmp / "files")
+    os.environ["CCHC_PUBLIC_LOOKUP_RATE"] = "1000000/min"
+    import django
+
+    django.setup()
+    from datetime import date
+    from decimal import Decimal
+
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    from cchc.accounts.models import Role, User
+    from cchc.catalog.models import Procedure, ProvinceProcedure
+    from cchc.units.models import Unit, UnitKind
+
+    call_command("migrate", verbosity=0, interactive=False)
+    province = Unit.objects.create(code="B01", name="Tỉnh Bench", kind=UnitKind.PROVINCE)
+    centre = Unit.objects.create(code="B01.TT", name="Trung tâm PVHCC", kind=UnitKind.SERVICE_CENTRE, parent=province, agency_id="H01.00.01")
+    proc = Procedure.objects.create(code="1.000001", name="Thủ tục đo hiệu năng", time_value=3, time_unit="working_days")
+    ProvinceProcedure.objects.create(province=province, procedure=proc, level="province", time_value=Decimal(3),
+                                     time_unit="working_days", online_level="full", effective_from=date(2020, 1, 1))
+    officer = User.objects.create_user(username="bench", password="matkhau123", role=Role.ONE_STOP_OFFICER, unit=centre)
+    token = Token.objects.create(user=officer).key
+    from django.db import connections
+
+    connections.close_all()
+
+    from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    from django.core.wsgi import get_wsgi_application
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    class ThreadingServer(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    app = get_wsgi_application()
+
+    def application(environ, start_response):
+        try:
+            return app(environ, start_response)
+        finally:
+            connections.close_all()
+
+    server = make_server("127.0.0.1", 0, application, server_class=ThreadingServer, handler_class=QuietHandler)
+    base = f"http://127.0.0.1:{server.server_port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    auth = {"Authorization": f"Token {token}"}
+
+    # 1. baseline
+    def trivial(i, rnd):
+        status, _, dt = _request(f"{base}/api/v1/public/dossiers/H00-000000-0000/?token=XXXXXXXX")
+        return status, dt
+
+    base_res, base_time = _run_for(seconds / 2, threads, trivial)
+
+    # 2. intake
+    created: list[tuple[str, str]] = []
+    keys: list[tuple[str, dict, dict]] = []
+    lock = threading.Lock()
+    counter = iter(range(10**9))
+
+    def intake(i, rnd):
+        if keys and rnd.random() < 0.05:
+            with lock:
+                key, body, first = rnd.choice(keys)
+            status, payload, dt = _request(f"{base}/api/v1/dossiers/", method="POST", body=body, headers={**auth, "Idempotency-Key": key})
+            replay_ok = status == 201 and json.loads(payload)["code"] == first["code"]
+            return "retry", status, dt, replay_ok
+        n = next(counter)
+        key = f"bench-{i}-{n}"
+        body = {"procedure_code": "1.000001", "unit_code": "B01.TT", "channel": rnd.choice(["counter", "online", "post"]),
+                "applicant": {"name": f"Người nộp {n}", "kind": "person", "id_number": f"{n:012d}", "phone": "0912345678"}}
+        status, payload, dt = _request(f"{base}/api/v1/dossiers/", method="POST", body=body, headers={**auth, "Idempotency-Key": key})
+        if status == 201:
+            data = json.loads(payload)
+            with lock:
+                created.append((data["code"], data["lookup_token"]))
+                keys.append((key, body, data))
+        return "new", status, dt, None
+
+    intake_res, intake_time = _run_for(seconds, threads, intake)
+    new_ok = [r for r in intake_res if r[0] == "new" and r[1] == 201]
+    errors = [r for r in intake_res if r[1] != 201]
+    retries = [r for r in intake_res if r[0] == "retry"]
+
+    # 3. lookups
+    def lookup(i, rnd):
+        code, tok = rnd.choice(created)
+        status, _, dt = _request(f"{base}/api/v1/public/dossiers/{code}/?token={tok}")
+        return status, dt
+
+    look_res, look_time = _run_for(seconds / 2, threads, lookup)
+    server.shutdown()
+
+    from cchc.dossiers.models import Dossier
+
+    stored = Dossier.objects.count()
+    codes_unique = Dossier.objects.values("code").distinct().count() == stored
+    result = {
+        "database": db,
+        "threads": threads,
+        "baseline_trivial_get_per_s": round(len(base_res) / base_time, 1),
+        "baseline_p50_ms": _pct([r[1] for r in base_res], 50),
+        "intake_dossiers_per_s": round(len(new_ok) / intake_time, 1),
+        "intake_p50_ms": _pct([r[2] for r in new_ok], 50),
+        "intake_p95_ms": _pct([r[2] for r in new_ok], 95),
+        "intake_errors": len(errors),
+        "idempotent_retries": len(retries),
+        "idempotent_retries_replayed": sum(1 for r in retries if r[3]),
+        "dossiers_stored": stored,
+        "dossiers_expected": len(new_ok),
+        "codes_unique": codes_unique,
+        "lookups_per_s": round(len(look_res) / look_time, 1),
+        "lookup_p50_ms": _pct([r[1] for r in look_res], 50),
+        "lookup_p95_ms": _pct([r[1] for r in look_res], 95),
+        "lookup_non_200": sum(1 for r in look_res if r[0] != 200),
+    }
+    result["intake_vs_trivial_get_ratio"] = round(result["intake_dossiers_per_s"] / result["baseline_trivial_get_per_s"], 3) \
+        if result["baseline_trivial_get_per_s"] else None
+    connections.close_all()
+    if db == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="intake phase length (baseline and lookups: half)")
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.child:
+        print(json.dumps(child(args.child, args.seconds, args.threads)))
+        return 0
+    results = {}
+    for db in [args.only] if args.only else ["sqlite", "postgres"]:
+        proc = subprocess.run([sys.executable, __file__, "--child", db, "--seconds", str(args.seconds), "--threads", str(args.threads)],
+                              capture_output=True, text=True, timeout=args.seconds * 2 + 240, cwd=ROOT)
+        if proc.returncode != 0:
+            print(f"== {db}: FAILED\n{proc.stderr[-3000:]}")
+            results[db] = {"error": proc.stderr[-2000:]}
+            continue
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        results[db] = r
+        print(f"== {db}: intake {r['intake_dossiers_per_s']} dossiers/s (p50 {r['intake_p50_ms']} ms, p95 {r['intake_p95_ms']} ms, "
+              f"{r['intake_errors']} errors); trivial GET {r['baseline_trivial_get_per_s']}/s; ratio intake/trivial "
+              f"{r['intake_vs_trivial_get_ratio']}; lookup p50 {r['lookup_p50_ms']} ms, p95 {r['lookup_p95_ms']} ms "
+              f"({r['lookups_per_s']}/s); retries replayed {r['idempotent_retries_replayed']}/{r['idempotent_retries']}; "
+              f"stored {r['dossiers_stored']} = expected {r['dossiers_expected']}; codes unique {r['codes_unique']}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"benchmark": "intake", "seconds": args.seconds, "threads": args.threads,
+                                   "results": results}, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0 if all("error" not in r for r in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Django admin (system admins only): the checklist is editable; dossiers are read-only (changes go through services)."""
+
+from django.contrib import admin
+
+from .models import (
+    ApologyLetter,
+    Dossier,
+    DossierDocument,
+    DossierPause,
+    DossierRating,
+    DossierStep,
+    Notification,
+    RequiredDocument,
+)
+
+
+@admin.register(RequiredDocument)
+class RequiredDocumentAdmin(admin.ModelAdmin):
+    list_display = ("procedure", "order", "name", "original_copies", "photocopies", "mandatory")
+    list_filter = ("mandatory",)
+    search_fields = ("procedure__code", "name")
+    raw_id_fields = ("procedure",)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StepInline(ReadOnlyInline):
+    model = DossierStep
+    fields = ("seq", "from_unit", "to_unit", "to_user", "sent_at", "due_at", "finished_at", "on_time")
+
+
+class PauseInline(ReadOnlyInline):
+    model = DossierPause
+    fields = ("kind", "reason", "started_at", "ended_at", "working_seconds")
+
+
+class ApologyInline(ReadOnlyInline):
+    model = ApologyLetter
+    fields = ("issued_at", "reason", "due_at", "new_due_at")
+
+
+class DocumentInline(ReadOnlyInline):
+    model = DossierDocument
+    fields = ("kind", "name", "is_electronic", "content_type", "size", "sha256")
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    list_display = ("code", "status", "procedure", "unit", "channel", "received_at", "due_at", "settled_at")
+    list_filter = ("status", "channel")
+    search_fields = ("code", "applicant_name", "applicant_id_number")
+    date_hierarchy = "received_at"
+    inlines = [StepInline, PauseInline, ApologyInline, DocumentInline]
+    list_select_related = ("procedure", "unit")
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "channel", "recipient", "status", "attempts")
+    list_filter = ("status", "kind", "channel")
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+
+@admin.register(DossierRating)
+class DossierRatingAdmin(admin.ModelAdmin):
+    list_display = ("dossier", "overall", "created_at")
+    readonly_fields = ("dossier", "overall", "access", "procedure", "officials", "result", "feedback", "comment", "created_at")

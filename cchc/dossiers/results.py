@@ -1,0 +1,173 @@
+"""Kết quả điện tử: issue a settled dossier's result as a PDF signed (PAdES) with the issuing unit's
+certificate, store it, and verify it for the public lookup page.
+
+The result file is either a PDF the specialist uploads (the signed decision / certificate itself) or,
+when none is given, the generated "Kết quả giải quyết thủ tục hành chính (bản điện tử)" page. The
+stored row is D1's `ElectronicResult` (registered through `services.electronic_result_record`, which
+also sets `Dossier.has_electronic_result`, the flag the digitisation statistics count).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+
+from . import signing
+from . import workflow as wf
+
+MAX_RESULT_BYTES = 20 * 1024 * 1024
+
+
+def issuing_unit(dossier):
+    """Đơn vị ký kết quả: the unit that settled the dossier (handling unit), else the desk's unit."""
+    return dossier.handling_unit or dossier.unit
+
+
+def _store(data: bytes) -> tuple[str, Path]:
+    now = timezone.now()
+    rel = Path("results") / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.pdf"
+    target = Path(settings.MEDIA_ROOT) / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as out:
+        out.write(data)
+    return str(rel), target
+
+
+def electronic_result_issue(
+    *,
+    dossier,
+    actor,
+    source_pdf: bytes | None = None,
+    title: str = "",
+    number: str = "",
+    summary: str = "",
+    lookup_url: str = "",
+    signer_name: str = "",
+):
+    """Ký số và phát hành kết quả điện tử of a settled dossier; returns the ElectronicResult row.
+
+    Raises ConflictError (409) when the dossier has no result yet, DomainError (400) for a file that is
+    not a PDF, ForbiddenError (403, from the record service) when the actor may not process it.
+    """
+    from cchc.accounts.permissions import can
+
+    from .services import electronic_result_record
+
+    if not (can(actor, "process", dossier.unit) or (dossier.handling_unit_id and can(actor, "process", dossier.handling_unit))):
+        raise ForbiddenError("Bạn không có quyền phát hành kết quả của hồ sơ này.", code="forbidden")
+    if dossier.status not in wf.SETTLED_STATES:
+        raise ConflictError(
+            f"Hồ sơ {dossier.code} chưa có kết quả giải quyết (trạng thái “{dossier.status_label}”); "
+            "chỉ phát hành kết quả điện tử sau khi có kết quả.",
+            code="not_settled",
+        )
+    if source_pdf is not None:
+        if len(source_pdf) > MAX_RESULT_BYTES:
+            raise DomainError("file: tệp kết quả quá lớn (tối đa 20 MB).", code="too_large", field="file")
+        if not source_pdf.startswith(b"%PDF-"):
+            raise DomainError("file: tệp kết quả phải là PDF.", code="bad_type", field="file")
+        pdf = source_pdf
+    else:
+        from .documents import dossier_form_context, render_pdf
+
+        ctx = dossier_form_context(dossier, "result", lookup_url=lookup_url)
+        ctx["result"] = {"title": title or dossier.procedure.name, "number": number, "summary": summary}
+        if signer_name:
+            ctx["signer_name"] = signer_name
+        pdf = render_pdf("result", ctx)
+    unit = issuing_unit(dossier)
+    files = signing.ensure_for_unit(unit)
+    try:
+        signed = signing.sign_pdf(
+            pdf, cert_files=files, reason=f"Kết quả giải quyết hồ sơ {dossier.code}",
+            location=(unit.province_unit.name if unit.province_unit else unit.name),
+        )
+    except Exception as exc:  # a broken uploaded PDF must not become a 500
+        raise DomainError(f"file: không ký được tệp PDF này ({type(exc).__name__}).", code="unsignable", field="file") from None
+    rel, target = _store(signed)
+    try:
+        return electronic_result_record(
+            dossier=dossier, actor=actor, file_path=rel, sha256=hashlib.sha256(signed).hexdigest(), size=len(signed),
+            signed=True, signer=unit.name,
+        )
+    except Exception:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def result_path(result) -> Path:
+    return Path(settings.MEDIA_ROOT) / result.file_path
+
+
+def result_bytes(result) -> bytes:
+    path = result_path(result)
+    if not path.is_file():
+        raise NotFoundError("Không tìm thấy tệp kết quả điện tử.", code="result_file_missing")
+    return path.read_bytes()
+
+
+@dataclass
+class ResultCheck:
+    """What the lookup page shows: Chữ ký hợp lệ / tài liệu không bị sửa đổi / đơn vị ký."""
+
+    signature_valid: bool
+    document_unchanged: bool
+    trusted: bool
+    signer: str
+    signed_at: str
+    stored_hash_matches: bool
+    ok: bool
+    message: str
+
+    @property
+    def signed_at_text(self) -> str:
+        """'21:35 26/11/2026' in the local time zone."""
+        if not self.signed_at:
+            return ""
+        from datetime import datetime
+
+        moment = datetime.fromisoformat(self.signed_at)
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return f"{moment:%H:%M %d/%m/%Y}"
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def verify_bytes(data: bytes, *, expected_sha256: str = "") -> ResultCheck:
+    report = signing.verify_pdf(data)
+    first = report.first
+    hash_ok = (not expected_sha256) or hashlib.sha256(data).hexdigest() == expected_sha256
+    if first is None:
+        return ResultCheck(False, False, False, "", "", hash_ok, False, report.error or "Tệp không có chữ ký số.")
+    ok = report.ok and hash_ok
+    if ok:
+        message = "Chữ ký hợp lệ; tài liệu không bị sửa đổi sau khi ký."
+    elif not first.valid:
+        message = "Chữ ký KHÔNG hợp lệ: nội dung đã bị thay đổi sau khi ký."
+    elif not first.unchanged or not hash_ok:
+        message = "Tài liệu đã bị sửa đổi hoặc bổ sung sau khi ký."
+    else:
+        message = "Chứng thư ký không thuộc cơ quan chứng thực được tin cậy."
+    return ResultCheck(first.valid, first.unchanged and hash_ok, first.trusted, first.signer, first.signed_at, hash_ok, ok, message)
+
+
+def electronic_result_verify(result) -> ResultCheck:
+    """Verify a stored result: the signature, whole-file coverage, our CA, and the hash fixed at issue."""
+    try:
+        data = result_bytes(result)
+    except NotFoundError as exc:
+        return ResultCheck(False, False, False, "", "", False, False, exc.message)
+    return verify_bytes(data, expected_sha256=result.sha256)
+
+
+def latest_result(dossier):
+    return dossier.electronic_results.order_by("-issued_at", "-id").first()

@@ -1,0 +1,309 @@
+"""Dossier selectors (reads) and the ONE definition of each dossier statistic.
+
+Timeliness (đúng hạn / trước hạn / quá hạn) is judged against `due_at` — the due time from the
+calendar rule at intake, moved only by pauses — never against the date promised in an apology letter:
+- settled (đã giải quyết):  `settled_at` set (result ready, returned or returned late);
+- late (quá hạn):            settled_at > due_at;
+- early (trước hạn):         settled on a local date before the due date (settled_on < due_date);
+- on time (đúng hạn):        settled, not early, not late (same local day as the due date, not after due_at).
+On-time rate (tỷ lệ đúng hạn) = (early + on time) ÷ settled × 100, settled counted in the period.
+See docs/dossiers.md for the sources and the alternative (Decision 766 indicator 2.1).
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from cchc.accounts.permissions import scope_q
+from cchc.core.errors import NotFoundError
+
+from . import workflow as wf
+from .models import ApologyLetter, Channel, Dossier, DossierPause, DossierStep, PauseKind
+
+# ---------------------------------------------------------------------------------------- definitions
+Q_SETTLED = Q(settled_at__isnull=False)
+Q_LATE = Q_SETTLED & Q(settled_at__gt=F("due_at"))
+Q_EARLY = Q_SETTLED & Q(settled_on__lt=F("due_date")) & ~Q(settled_at__gt=F("due_at"))
+Q_ON_TIME = Q_SETTLED & ~Q(settled_on__lt=F("due_date")) & ~Q(settled_at__gt=F("due_at"))
+Q_ONLINE = Q(channel=Channel.ONLINE)
+Q_ELECTRONIC_DOCUMENTS = Q(has_electronic_documents=True)
+Q_ELECTRONIC_RESULT = Q(has_electronic_result=True)
+Q_PAUSED_BEFORE_DUE = Q(paused_since__isnull=False) & Q(paused_since__lte=F("due_at"))
+
+
+def period_bounds(date_from: date, date_to: date, tz=None) -> tuple[datetime, datetime]:
+    """[start, end) instants of a period of local dates, both ends inclusive."""
+    tz = tz or timezone.get_default_timezone()
+    start = datetime.combine(date_from, time.min, tzinfo=tz)
+    end = datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz)
+    return start, end
+
+
+def q_in(field: str, start: datetime, end: datetime) -> Q:
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def q_received_new(start, end) -> Q:
+    """Tiếp nhận mới trong kỳ."""
+    return q_in("received_at", start, end)
+
+
+def q_carried_over(start) -> Q:
+    """Từ kỳ trước chuyển sang: received before the period and still being handled at its start."""
+    return Q(received_at__lt=start) & (Q(closed_at__isnull=True) | Q(closed_at__gte=start))
+
+
+def q_settled_in(start, end) -> Q:
+    return Q_SETTLED & q_in("settled_at", start, end)
+
+
+def q_open_at(cutoff) -> Q:
+    """Đang giải quyết at `cutoff`: received before it and not yet settled/rejected/withdrawn."""
+    return Q(received_at__lt=cutoff) & (Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
+
+
+def q_overdue_at(cutoff) -> Q:
+    """Open at `cutoff` with due_at before it (a dossier paused before its due time is not counted)."""
+    return q_open_at(cutoff) & Q(due_at__lt=cutoff) & ~Q_PAUSED_BEFORE_DUE
+
+
+def q_not_yet_due_at(cutoff) -> Q:
+    return q_open_at(cutoff) & ~(Q(due_at__lt=cutoff) & ~Q_PAUSED_BEFORE_DUE)
+
+
+def q_closed_as(status: str, start, end) -> Q:
+    return Q(status=status) & q_in("closed_at", start, end)
+
+
+def q_supplemented_in(start, end) -> Q:
+    return Q(Exists(DossierPause.objects.filter(dossier=OuterRef("pk"), kind=PauseKind.SUPPLEMENT, started_at__gte=start, started_at__lt=end)))
+
+
+def q_apologised_in(start, end) -> Q:
+    return Q(Exists(ApologyLetter.objects.filter(dossier=OuterRef("pk"), issued_at__gte=start, issued_at__lt=end)))
+
+
+def statistic_filters(start: datetime, end: datetime, *, now: datetime | None = None) -> dict[str, Q]:
+    """Every counted statistic as a named Q over Dossier (reused by rollups, reports and indices)."""
+    cutoff = min(end, now or timezone.now())
+    settled = q_settled_in(start, end)
+    new = q_received_new(start, end)
+    return {
+        "carried_over": q_carried_over(start),
+        "received_new": new,
+        "settled": settled,
+        "settled_early": settled & Q_EARLY,
+        "settled_on_time": settled & Q_ON_TIME,
+        "settled_late": settled & Q_LATE,
+        "in_process_not_due": q_not_yet_due_at(cutoff),
+        "in_process_overdue": q_overdue_at(cutoff),
+        "returned": q_in("returned_at", start, end),
+        "returned_late": q_in("returned_at", start, end) & Q(status=wf.RETURNED_LATE),
+        "supplemented": q_supplemented_in(start, end),
+        "rejected": q_closed_as(wf.REJECTED, start, end),
+        "withdrawn": q_closed_as(wf.WITHDRAWN, start, end),
+        "apology_issued": q_apologised_in(start, end),
+        "received_online": new & Q_ONLINE,
+        "received_with_electronic_documents": new & Q_ELECTRONIC_DOCUMENTS,
+        "settled_with_electronic_result": settled & Q_ELECTRONIC_RESULT,
+    }
+
+
+GROUP_FIELDS = {
+    "unit": {"unit": "unit__code", "unit_name": "unit__name"},
+    "procedure": {"procedure": "procedure__code", "procedure_name": "procedure__name"},
+    "channel": {"channel": "channel"},
+}
+
+
+def _pct(num: int, den: int) -> float | None:
+    return round(num * 100.0 / den, 2) if den else None
+
+
+def dossier_statistics(
+    *,
+    units=None,
+    date_from: date,
+    date_to: date,
+    group_by: tuple[str, ...] = ("unit",),
+    procedure=None,
+    channel: str | None = None,
+    user=None,
+    now: datetime | None = None,
+) -> list[dict]:
+    """Thống kê hồ sơ per group for the period [date_from, date_to] (local dates, both inclusive).
+
+    One row per group (group_by ⊂ {"unit", "procedure", "channel"}; () = one total row), computed from
+    the live tables with one aggregate query. Keys: the group keys, every name of `statistic_filters`,
+    `received` (= carried_over + received_new), `in_process` and the rates `on_time_rate`
+    ((early + on time) ÷ settled × 100), `late_rate`, `online_share` (online ÷ received_new × 100),
+    `digitised_documents_share` (received_new with ≥1 electronic document ÷ received_new × 100),
+    `electronic_result_share` (settled with an electronic result ÷ settled × 100). Rates are None
+    when their denominator is 0. `user` restricts the rows to the dossiers that user may see.
+    """
+    if date_to < date_from:
+        from cchc.core.errors import DomainError
+
+        raise DomainError("date_to: ngày kết thúc trước ngày bắt đầu.", code="invalid_period", field="date_to")
+    group_by = tuple(group_by or ())
+    for g in group_by:
+        if g not in GROUP_FIELDS:
+            from cchc.core.errors import DomainError
+
+            raise DomainError(f"group_by: không hỗ trợ nhóm theo {g!r}.", code="invalid_choice", field="group_by")
+    start, end = period_bounds(date_from, date_to)
+    filters = statistic_filters(start, end, now=now)
+    qs = Dossier.objects.filter(received_at__isnull=False, received_at__lt=end).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=start) | Q(returned_at__gte=start)
+    )
+    if units is not None:
+        qs = qs.filter(unit__in=list(units))
+    if user is not None:
+        qs = qs.filter(pk__in=dossiers_for_user(user).values("pk"))
+    if procedure is not None:
+        qs = qs.filter(procedure=procedure)
+    if channel:
+        qs = qs.filter(channel=channel)
+    value_fields: dict[str, str] = {}
+    for g in group_by:
+        value_fields.update(GROUP_FIELDS[g])
+    aggregates = {name: Count("pk", filter=q) for name, q in filters.items()}
+    if value_fields:
+        rows = list(qs.values(*value_fields.values()).annotate(**aggregates).order_by(*value_fields.values()))
+    else:
+        rows = [qs.aggregate(**aggregates)]
+    out = []
+    for row in rows:
+        item = {key: row.get(src) for key, src in value_fields.items()}
+        for name in filters:
+            item[name] = row.get(name) or 0
+        item["received"] = item["carried_over"] + item["received_new"]
+        item["in_process"] = item["in_process_not_due"] + item["in_process_overdue"]
+        item["on_time_rate"] = _pct(item["settled_early"] + item["settled_on_time"], item["settled"])
+        item["late_rate"] = _pct(item["settled_late"], item["settled"])
+        item["online_share"] = _pct(item["received_online"], item["received_new"])
+        item["digitised_documents_share"] = _pct(item["received_with_electronic_documents"], item["received_new"])
+        item["electronic_result_share"] = _pct(item["settled_with_electronic_result"], item["settled"])
+        out.append(item)
+    return out
+
+
+def late_steps_by(*, by: str = "unit", date_from: date, date_to: date, units=None) -> list[dict]:
+    """Bước xử lý trễ hạn per unit or person (phiếu kiểm soát): steps finished in the period, and late ones.
+
+    A step is late when finished after its own due time; unfinished steps already past due count as
+    late too (`open_late`). Lateness is attributed to the holder of the step (to_unit / to_user).
+    """
+    start, end = period_bounds(date_from, date_to)
+    key = {"unit": ("to_unit__code", "to_unit__name"), "person": ("to_user__username", "to_user__full_name")}.get(by)
+    if key is None:
+        from cchc.core.errors import DomainError
+
+        raise DomainError("by: chỉ nhận 'unit' hoặc 'person'.", code="invalid_choice", field="by")
+    qs = DossierStep.objects.filter(Q(finished_at__gte=start, finished_at__lt=end) | Q(finished_at__isnull=True, sent_at__lt=end))
+    if units is not None:
+        qs = qs.filter(to_unit__in=list(units))
+    now = timezone.now()
+    rows = qs.values(*key).annotate(
+        steps=Count("pk", filter=Q(finished_at__isnull=False)),
+        late=Count("pk", filter=Q(finished_at__isnull=False, on_time=False)),
+        open_late=Count("pk", filter=Q(finished_at__isnull=True, due_at__lt=min(now, end))),
+    ).order_by("-late", *key)
+    out = []
+    for r in rows:
+        out.append({by: r[key[0]], "name": r[key[1]], "steps": r["steps"], "late": r["late"], "open_late": r["open_late"],
+                    "late_rate": _pct(r["late"], r["steps"])})
+    return out
+
+
+# ---------------------------------------------------------------------------------------- lookups
+
+def active_dossiers() -> QuerySet:
+    """Dossiers whose clock runs or is paused (received, in process, supplement requested, paused)."""
+    return Dossier.objects.filter(status__in=wf.ACTIVE_STATES)
+
+
+def dossiers_for_user(user) -> QuerySet:
+    """Dossiers the user may see: received at, or being handled by, a unit in their scope."""
+    qs = Dossier.objects.all()
+    q_unit = scope_q(user, "unit")
+    if q_unit is None:
+        return qs
+    q_handling = scope_q(user, "handling_unit")
+    return qs.filter(q_unit | q_handling) if q_handling is not None else qs
+
+
+def dossier_list(*, user, status: str | None = None, unit_code: str | None = None, due_before=None, q: str | None = None) -> QuerySet:
+    """Scoped, filtered dossier list (newest first)."""
+    qs = dossiers_for_user(user).select_related("procedure", "unit", "handling_unit", "assignee")
+    if status:
+        qs = qs.filter(status__in=[s for s in str(status).split(",") if s])
+    if unit_code:
+        qs = qs.filter(Q(unit__code=unit_code) | Q(handling_unit__code=unit_code))
+    if due_before is not None:
+        qs = qs.filter(due_at__lt=due_before)
+    if q:
+        term = str(q).strip()
+        qs = qs.filter(
+            Q(code__icontains=term) | Q(applicant_name__icontains=term) | Q(applicant_id_number=term)
+            | Q(applicant_phone=term) | Q(procedure__code=term)
+        )
+    return qs.order_by("-received_at", "-id")
+
+
+def dossier_get_for_user(*, user, code: str) -> Dossier:
+    """One dossier in the user's scope, or NotFoundError (404, also when it exists outside the scope)."""
+    d = dossiers_for_user(user).select_related("procedure", "unit", "handling_unit", "assignee", "province").filter(code=code).first()
+    if d is None:
+        raise NotFoundError("Không tìm thấy hồ sơ.", code="not_found")
+    return d
+
+
+PUBLIC_NOT_FOUND = "Không tìm thấy hồ sơ với mã và mã tra cứu đã nhập."
+
+
+def public_dossier(*, code: str, token: str | None) -> Dossier:
+    """The dossier for a (code, token) pair; a wrong or missing token fails exactly like an unknown code."""
+    d = Dossier.objects.select_related("procedure", "unit", "handling_unit").filter(code=str(code or "")).first()
+    supplied = str(token or "").strip().upper()
+    expected = d.lookup_token if d is not None else "X" * 10
+    ok = hmac.compare_digest(supplied.encode(), expected.encode())
+    if d is None or not supplied or not ok:
+        raise NotFoundError(PUBLIC_NOT_FOUND, code="not_found")
+    return d
+
+
+def current_step(d: Dossier) -> DossierStep | None:
+    return d.steps.filter(finished_at__isnull=True).select_related("to_unit").order_by("-seq").first()
+
+
+def public_status(d: Dossier) -> dict:
+    """What anyone with the code and token may see: status, due date, current step; nothing personal."""
+    step = current_step(d)
+    due = d.promised_at or d.due_at
+    return {
+        "code": d.code,
+        "status": d.status,
+        "status_label": wf.STATUS_LABELS.get(d.status, d.status),
+        "procedure_code": d.procedure.code,
+        "procedure_name": d.procedure.name,
+        "received_at": d.received_at,
+        "due_at": d.due_at,
+        "due_date": timezone.localtime(due).date().isoformat() if due else None,
+        "promised_at": d.promised_at,
+        "current_step": (step.to_unit.name if step else (wf.STATUS_LABELS.get(d.status, d.status))),
+        "result_channel": d.result_channel,
+        "result_channel_label": d.get_result_channel_display(),
+        "returned_at": d.returned_at,
+        "can_rate": d.status in (wf.RETURNED, wf.RETURNED_LATE) and not hasattr_rating(d),
+    }
+
+
+def hasattr_rating(d: Dossier) -> bool:
+    from .models import DossierRating
+
+    return DossierRating.objects.filter(dossier=d).exists()

@@ -1,0 +1,1062 @@
+"""Dossier services (writes). One transaction per use case, the row locked, the audit event inside.
+
+Public functions (stable names, keyword-only):
+- dossier_receive(...)            tiếp nhận at the desk (counter / post / online entered by staff): clock starts
+- dossier_submit_online(...)      nộp trực tuyến: waits for the desk (chờ tiếp nhận), no clock yet
+- dossier_transition(...)         any workflow action by name (accept, assign, handover, request_supplement,
+                                  supply, pause, resume, apologise, complete, return, return_late, reject, withdraw)
+- dossier_accept / dossier_assign / dossier_handover / dossier_request_supplement / dossier_supply /
+  dossier_pause / dossier_resume / dossier_apologise / dossier_complete / dossier_return / dossier_reject /
+  dossier_withdraw                thin named wrappers over dossier_transition
+- dossier_record_payment(...)     phí, lệ phí paid / exempt
+- dossier_attach_document(...)    upload a file (size/type checked by content, sha256, uuid name)
+- electronic_result_record(...)   register an (e-signed) result file (used by results.py)
+- dossier_rate(...)               citizen's rating after return (public, token)
+- dossiers_watch(...)             flag due-today / overdue / late steps, queue notifications
+- notifications_send_pending(...) send the outbox through the `channels` registry
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import uuid
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from cchc.accounts.permissions import can
+from cchc.core.audit import audit_record
+from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+
+from . import workflow as wf
+from .models import (
+    ApologyLetter,
+    ApplicantKind,
+    Channel,
+    Dossier,
+    DossierCounter,
+    DossierDocument,
+    DossierPause,
+    DossierRating,
+    DossierStep,
+    ElectronicResult,
+    Notification,
+    NotificationStatus,
+    PauseKind,
+    PaymentStatus,
+    RequiredDocument,
+    ResultChannel,
+)
+
+LOCAL_TZ = ZoneInfo(getattr(settings, "TIME_ZONE", "Asia/Ho_Chi_Minh"))
+TOKEN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed without confusion
+TOKEN_LENGTH = 10
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ALLOWED_UPLOAD_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "tif": "image/tiff",
+}
+CLOCK_SKEW = timedelta(minutes=2)
+COMMUNE_KINDS = {"commune", "ward", "special_zone"}
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+@lru_cache(maxsize=1)
+def _fallback_calendar():
+    from cchc.calendar.workdays import WorkCalendar
+
+    return WorkCalendar.vietnam()
+
+
+def get_calendar(province):
+    """The province's working calendar (cchc.calendar.services.calendar_for)."""
+    try:
+        from cchc.calendar.services import calendar_for
+    except ImportError:  # calendar app not ready: national calendar from the pure module
+        return _fallback_calendar()
+    return calendar_for(province)
+
+
+def calendar_stamp(cal) -> str:
+    """Which calendar produced a due time (stored on the dossier with the procedure version)."""
+    for attr in ("fingerprint", "stamp", "version"):
+        value = getattr(cal, attr, None)
+        if value is not None:
+            value = value() if callable(value) else value
+            return str(value)[:80]
+    return type(cal).__name__
+
+
+def local_date(t: datetime) -> date:
+    return timezone.localtime(t, LOCAL_TZ).date()
+
+
+def as_aware(value, *, field: str) -> datetime:
+    """Parse an ISO 8601 string or datetime; naive values are local (Asia/Ho_Chi_Minh) time."""
+    if isinstance(value, datetime):
+        t = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            t = parse_datetime(value.strip())
+        except ValueError:
+            t = None
+        if t is None:
+            try:
+                d = date.fromisoformat(value.strip())
+            except ValueError:
+                raise DomainError(
+                    f"{field}: thời điểm không hợp lệ, dùng định dạng ISO 8601 (vd. 2026-03-02T09:00:00+07:00).",
+                    code="invalid_datetime", field=field,
+                ) from None
+            t = datetime(d.year, d.month, d.day)
+    else:
+        raise DomainError(f"{field}: thiếu thời điểm.", code="required", field=field)
+    if timezone.is_naive(t):
+        t = t.replace(tzinfo=LOCAL_TZ)
+    return t
+
+
+def _new_token() -> str:
+    return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
+
+
+def _agency_id(unit) -> str:
+    return (unit.agency_id or unit.code).strip()
+
+
+def next_dossier_code(*, unit, day: date) -> str:
+    """Mã hồ sơ `{mã định danh cơ quan}-{yymmdd}-{số thứ tự 4 chữ số}` from a locked counter row.
+
+    Must run inside the caller's transaction. The counter row is created without a race
+    (INSERT ... ON CONFLICT DO NOTHING) and then locked with select_for_update.
+    """
+    agency = _agency_id(unit)
+    DossierCounter.objects.bulk_create([DossierCounter(agency_id=agency, day=day, last_seq=0)], ignore_conflicts=True)
+    counter = DossierCounter.objects.select_for_update().get(agency_id=agency, day=day)
+    counter.last_seq += 1
+    counter.save(update_fields=["last_seq"])
+    return f"{agency}-{day:%y%m%d}-{counter.last_seq:04d}"
+
+
+def unit_level(unit) -> str:
+    """'commune' for a commune/ward or a desk under one; 'province' otherwise."""
+    if unit.kind in COMMUNE_KINDS:
+        return "commune"
+    parent = unit.parent if unit.parent_id else None
+    if parent is not None and parent.kind in COMMUNE_KINDS:
+        return "commune"
+    return "province"
+
+
+def published_procedure_for(*, unit, procedure, on_date: date):
+    """The ProvinceProcedure version that applied at `unit` on `on_date`, or None.
+
+    A row naming this unit as desk wins; otherwise a row without a desk at the unit's level
+    (commune desks get commune-level procedures; rows without a level apply everywhere).
+    Among several, the latest effective_from wins.
+    """
+    from cchc.catalog.models import ProvinceProcedure
+
+    province = unit.province_unit
+    rows = list(
+        ProvinceProcedure.objects.filter(province=province, procedure=procedure, effective_from__lte=on_date)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on_date))
+        .order_by("-effective_from", "-id")
+    )
+    for row in rows:
+        if row.desk_id == unit.pk:
+            return row
+    level = unit_level(unit)
+    for row in rows:
+        if row.desk_id is None and (row.level or "") in (level, ""):
+            return row
+    return None
+
+
+def _validate_applicant(applicant) -> dict:
+    if not isinstance(applicant, dict):
+        raise DomainError("applicant: phải là một đối tượng (name, kind, id_number, ...).", code="invalid", field="applicant")
+    name = str(applicant.get("name") or "").strip()
+    if not name:
+        raise DomainError("applicant.name: bắt buộc nhập họ tên / tên tổ chức người nộp.", code="required", field="applicant.name")
+    if len(name) > 255:
+        raise DomainError("applicant.name: tối đa 255 ký tự.", code="max_length", field="applicant.name")
+    kind = str(applicant.get("kind") or ApplicantKind.PERSON).strip()
+    if kind not in ApplicantKind.values:
+        raise DomainError("applicant.kind: chỉ nhận 'person' (cá nhân) hoặc 'organisation' (tổ chức).", code="invalid_choice", field="applicant.kind")
+    id_number = str(applicant.get("id_number") or "").strip().replace(" ", "")
+    if id_number:
+        digits = id_number.replace("-", "")
+        if kind == ApplicantKind.PERSON:
+            if not re.fullmatch(r"\d{9}|\d{12}|[A-Z]\d{7,8}", id_number.upper()):
+                raise DomainError(
+                    "applicant.id_number: số định danh cá nhân gồm 12 chữ số (CMND cũ 9 chữ số, hộ chiếu 1 chữ cái + 7–8 chữ số).",
+                    code="invalid_id_number", field="applicant.id_number",
+                )
+        elif not re.fullmatch(r"\d{10}(-?\d{3})?", id_number) or len(digits) not in (10, 13):
+            raise DomainError(
+                "applicant.id_number: mã số doanh nghiệp/tổ chức gồm 10 chữ số (hoặc 10-3 chữ số cho chi nhánh).",
+                code="invalid_id_number", field="applicant.id_number",
+            )
+    phone = re.sub(r"[\s.\-()]", "", str(applicant.get("phone") or ""))
+    if phone and not re.fullmatch(r"(\+84|0)\d{8,10}", phone):
+        raise DomainError("applicant.phone: số điện thoại không hợp lệ (vd. 0912345678 hoặc +84912345678).", code="invalid_phone", field="applicant.phone")
+    email = str(applicant.get("email") or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            raise DomainError("applicant.email: địa chỉ thư điện tử không hợp lệ.", code="invalid_email", field="applicant.email") from None
+    address = str(applicant.get("address") or "").strip()
+    if len(address) > 500:
+        raise DomainError("applicant.address: tối đa 500 ký tự.", code="max_length", field="applicant.address")
+    return {
+        "applicant_kind": kind, "applicant_name": name, "applicant_id_number": id_number,
+        "applicant_phone": phone, "applicant_email": email, "applicant_address": address,
+    }
+
+
+def _resolve_unit(unit=None, unit_code: str | None = None, *, field: str = "unit_code"):
+    from cchc.units.models import Unit
+
+    if unit is not None:
+        return unit
+    code = str(unit_code or "").strip()
+    if not code:
+        raise DomainError(f"{field}: bắt buộc nhập mã đơn vị.", code="required", field=field)
+    found = Unit.objects.filter(code=code).first()
+    if found is None:
+        raise DomainError(f"{field}: không có đơn vị mã “{code}”.", code="unknown_unit", field=field)
+    return found
+
+
+def _resolve_procedure(procedure=None, procedure_code: str | None = None):
+    from cchc.catalog.models import Procedure
+
+    if procedure is not None:
+        return procedure
+    code = str(procedure_code or "").strip()
+    if not code:
+        raise DomainError("procedure_code: bắt buộc nhập mã thủ tục.", code="required", field="procedure_code")
+    found = Procedure.objects.filter(code=code).first()
+    if found is None:
+        raise DomainError(f"procedure_code: không có thủ tục mã “{code}” trong danh mục.", code="unknown_procedure", field="procedure_code")
+    return found
+
+
+def _choice(value, choices, *, field: str, default=None) -> str:
+    if value in (None, ""):
+        if default is None:
+            raise DomainError(f"{field}: bắt buộc chọn một trong {', '.join(choices)}.", code="required", field=field)
+        return default
+    if value not in choices:
+        raise DomainError(f"{field}: chỉ nhận một trong {', '.join(choices)}.", code="invalid_choice", field=field)
+    return value
+
+
+def _set_due(dossier: Dossier, due_at: datetime) -> None:
+    dossier.due_at = due_at
+    dossier.due_date = local_date(due_at)
+
+
+def _start_clock(dossier: Dossier, pp, at: datetime) -> None:
+    cal = get_calendar(dossier.province)
+    unit = pp.time_unit if pp.time_unit in ("working_days", "working_hours", "same_day", "calendar_days") else "working_days"
+    dossier.received_at = at
+    dossier.counted_from = cal.counted_from(at)
+    due = cal.due(at, pp.time_value, unit)
+    _set_due(dossier, due)
+    dossier.original_due_at = due
+    dossier.time_value = pp.time_value
+    dossier.time_unit = unit
+    dossier.calendar_stamp = calendar_stamp(cal)
+
+
+def _record_documents(dossier: Dossier, names, actor) -> list[str]:
+    """Paper documents received, by name; returns the mandatory checklist lines not received."""
+    if names in (None, ""):
+        names = []
+    if not isinstance(names, (list, tuple)):
+        raise DomainError("documents: phải là danh sách tên thành phần hồ sơ.", code="invalid", field="documents")
+    checklist = list(RequiredDocument.objects.filter(procedure_id=dossier.procedure_id))
+    by_name = {r.name.strip().casefold(): r for r in checklist}
+    rows = []
+    received = set()
+    for raw in names:
+        name = str(raw.get("name") if isinstance(raw, dict) else raw or "").strip()
+        if not name:
+            raise DomainError("documents: tên thành phần hồ sơ không được để trống.", code="invalid", field="documents")
+        req = by_name.get(name.casefold())
+        if req:
+            received.add(req.pk)
+        rows.append(DossierDocument(dossier=dossier, required_document=req, name=name[:500], uploaded_by=actor if getattr(actor, "pk", None) else None))
+    DossierDocument.objects.bulk_create(rows)
+    return [r.name for r in checklist if r.mandatory and r.pk not in received]
+
+
+def _check_process_permission(actor, dossier: Dossier) -> None:
+    if can(actor, "process", dossier.unit):
+        return
+    if dossier.handling_unit_id and can(actor, "process", dossier.handling_unit):
+        return
+    raise ForbiddenError("Bạn không có quyền xử lý hồ sơ này.", code="forbidden")
+
+
+# ---------------------------------------------------------------------------------------------- intake
+
+def _create(*, unit, procedure, channel, applicant, actor, at, status, result_channel, documents, payment,
+            applicant_user=None, received_at_given: bool = False) -> tuple[Dossier, list[str]]:
+    fields = _validate_applicant(applicant)
+    channel = _choice(channel, Channel.values, field="channel")
+    result_channel = _choice(result_channel, ResultChannel.values, field="result_channel",
+                             default=ResultChannel.ONLINE if channel == Channel.ONLINE else ResultChannel.COUNTER)
+    on_date = local_date(at)
+    pp = published_procedure_for(unit=unit, procedure=procedure, on_date=on_date)
+    if pp is None:
+        from cchc.catalog.models import ProvinceProcedure
+
+        later = ProvinceProcedure.objects.filter(province=unit.province_unit, procedure=procedure, effective_from__gt=on_date).exists()
+        if received_at_given and later:
+            raise DomainError(
+                f"received_at: ngày tiếp nhận {on_date:%d/%m/%Y} trước ngày thủ tục được công bố áp dụng.",
+                code="before_publication", field="received_at",
+            )
+        raise DomainError(
+            f"procedure_code: thủ tục {procedure.code} chưa được công bố áp dụng tại {unit.name} vào ngày {on_date:%d/%m/%Y}.",
+            code="not_published", field="procedure_code",
+        )
+    if status == wf.WAITING_ACCEPTANCE and pp.online_level == "none":
+        raise DomainError(
+            f"channel: thủ tục {procedure.code} không cung cấp dịch vụ công trực tuyến tại đơn vị này.",
+            code="channel_not_offered", field="channel",
+        )
+    dossier = Dossier(
+        code=next_dossier_code(unit=unit, day=on_date), lookup_token=_new_token(), status=status,
+        procedure=procedure, province_procedure=pp, unit=unit, province=unit.province_unit,
+        handling_unit=pp.handling_unit, channel=channel, result_channel=result_channel,
+        fee_amount=pp.fee_amount, payment_status=PaymentStatus.UNPAID if pp.fee_amount else PaymentStatus.NOT_REQUIRED,
+        applicant_user=applicant_user, created_by=actor if getattr(actor, "pk", None) else None,
+        updated_by=actor if getattr(actor, "pk", None) else None, **fields,
+    )
+    if status == wf.WAITING_ACCEPTANCE:
+        dossier.submitted_at = at
+    else:
+        _start_clock(dossier, pp, at)
+    if payment:
+        _apply_payment(dossier, payment, at)
+    dossier.save()
+    missing = _record_documents(dossier, documents, actor)
+    return dossier, missing
+
+
+def dossier_receive(
+    *,
+    actor,
+    procedure_code: str | None = None,
+    unit_code: str | None = None,
+    procedure=None,
+    unit=None,
+    channel: str = Channel.COUNTER,
+    applicant: dict,
+    received_at=None,
+    result_channel: str | None = None,
+    documents=None,
+    payment: dict | None = None,
+    now: datetime | None = None,
+) -> Dossier:
+    """Tiếp nhận hồ sơ (status RECEIVED): code, lookup token and due time from the calendar rule.
+
+    `received_at` (paper dossiers entered later) may not be in the future nor before the procedure's
+    publication at that unit. Raises DomainError (400) naming the field, ForbiddenError (403) when the
+    actor may not "process" at the unit. The returned dossier has `missing_documents` (mandatory
+    checklist lines not received) as a plain attribute.
+    """
+    now = now or timezone.now()
+    unit = _resolve_unit(unit, unit_code)
+    if not can(actor, "process", unit):
+        raise ForbiddenError(f"Bạn không có quyền tiếp nhận hồ sơ tại {unit.name}.", code="forbidden")
+    procedure = _resolve_procedure(procedure, procedure_code)
+    given = received_at not in (None, "")
+    at = as_aware(received_at, field="received_at") if given else now
+    if at > now + CLOCK_SKEW:
+        raise DomainError("received_at: thời điểm tiếp nhận không được ở tương lai.", code="in_future", field="received_at")
+    with transaction.atomic():
+        dossier, missing = _create(
+            unit=unit, procedure=procedure, channel=channel, applicant=applicant, actor=actor, at=at,
+            status=wf.RECEIVED, result_channel=result_channel, documents=documents, payment=payment,
+            received_at_given=given,
+        )
+        audit_record(
+            actor=actor, action="dossier.receive", obj=dossier, from_state="", to_state=dossier.status,
+            data={"procedure": procedure.code, "unit": unit.code, "channel": dossier.channel,
+                  "received_at": dossier.received_at, "due_at": dossier.due_at,
+                  "province_procedure": dossier.province_procedure_id, "calendar": dossier.calendar_stamp},
+        )
+    dossier.missing_documents = missing
+    return dossier
+
+
+def dossier_submit_online(
+    *,
+    applicant_user=None,
+    procedure_code: str | None = None,
+    unit_code: str | None = None,
+    procedure=None,
+    unit=None,
+    applicant: dict,
+    result_channel: str | None = None,
+    documents=None,
+    now: datetime | None = None,
+) -> Dossier:
+    """Nộp hồ sơ trực tuyến: status WAITING_ACCEPTANCE (chờ tiếp nhận); the clock starts at `accept`."""
+    now = now or timezone.now()
+    unit = _resolve_unit(unit, unit_code)
+    procedure = _resolve_procedure(procedure, procedure_code)
+    with transaction.atomic():
+        dossier, missing = _create(
+            unit=unit, procedure=procedure, channel=Channel.ONLINE, applicant=applicant, actor=applicant_user, at=now,
+            status=wf.WAITING_ACCEPTANCE, result_channel=result_channel, documents=documents, payment=None,
+            applicant_user=applicant_user,
+        )
+        audit_record(actor=applicant_user, action="dossier.submit_online", obj=dossier, to_state=dossier.status,
+                     data={"procedure": procedure.code, "unit": unit.code})
+    dossier.missing_documents = missing
+    return dossier
+
+
+# ---------------------------------------------------------------------------------------------- transitions
+
+def _lock(dossier_or_code) -> Dossier:
+    code = dossier_or_code.code if isinstance(dossier_or_code, Dossier) else str(dossier_or_code)
+    found = Dossier.objects.select_for_update().filter(code=code).first()
+    if found is None:
+        raise NotFoundError(f"Không tìm thấy hồ sơ {code}.", code="not_found")
+    return found
+
+
+def _check_version(dossier: Dossier, version) -> None:
+    if version is None:
+        return
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise DomainError("version: phải là số nguyên (phiên bản hồ sơ đã đọc).", code="invalid", field="version") from None
+    if version != dossier.version:
+        who = dossier.updated_by.get_username() if dossier.updated_by_id else "hệ thống"
+        when = timezone.localtime(dossier.updated_at, LOCAL_TZ).strftime("%H:%M:%S %d/%m/%Y") if dossier.updated_at else ""
+        raise ConflictError(
+            f"Hồ sơ {dossier.code} vừa được {who} cập nhật lúc {when} (phiên bản {dossier.version}, "
+            f"bạn gửi phiên bản {version}). Hãy tải lại hồ sơ rồi thao tác lại.",
+            code="stale_version",
+            extra={"current_version": dossier.version, "updated_by": who, "updated_at": dossier.updated_at.isoformat() if dossier.updated_at else None},
+        )
+
+
+def _open_pause(dossier: Dossier) -> DossierPause | None:
+    return dossier.pauses.filter(ended_at__isnull=True).order_by("-started_at").first()
+
+
+def _open_step(dossier: Dossier) -> DossierStep | None:
+    return dossier.steps.filter(finished_at__isnull=True).order_by("-seq").first()
+
+
+def _finish_step(dossier: Dossier, at: datetime) -> DossierStep | None:
+    step = _open_step(dossier)
+    if step is not None:
+        step.finished_at = at
+        step.on_time = at <= step.due_at
+        step.save(update_fields=["finished_at", "on_time"])
+    return step
+
+
+def _end_pause(dossier: Dossier, actor, at: datetime) -> dict:
+    pause = _open_pause(dossier)
+    if pause is None:
+        return {}
+    cal = get_calendar(dossier.province)
+    seconds = cal.working_seconds_between(pause.started_at, at) if at > pause.started_at else 0
+    pause.ended_at = at
+    pause.ended_by = actor if getattr(actor, "pk", None) else None
+    pause.working_seconds = seconds
+    pause.due_before = dossier.due_at
+    if dossier.due_at is not None and seconds:
+        _set_due(dossier, cal.add_working_seconds(dossier.due_at, seconds))
+        step = _open_step(dossier)
+        if step is not None:
+            step.due_at = cal.add_working_seconds(step.due_at, seconds)
+            step.save(update_fields=["due_at"])
+    pause.due_after = dossier.due_at
+    pause.save()
+    dossier.paused_since = None
+    return {"paused_working_seconds": seconds, "due_before": pause.due_before, "due_after": pause.due_after}
+
+
+def _resolve_user(value, *, field: str):
+    from cchc.accounts.models import User
+
+    if value in (None, ""):
+        return None
+    if isinstance(value, User):
+        return value
+    user = User.objects.filter(username=str(value)).first()
+    if user is None and str(value).isdigit():
+        user = User.objects.filter(pk=int(value)).first()
+    if user is None:
+        raise DomainError(f"{field}: không có cán bộ “{value}”.", code="unknown_user", field=field)
+    return user
+
+
+def _decimal(value, *, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise DomainError(f"{field}: phải là số.", code="invalid", field=field) from None
+    if d <= 0 or d > 1000:
+        raise DomainError(f"{field}: phải lớn hơn 0 và không quá 1000.", code="out_of_range", field=field)
+    return d
+
+
+def _new_step(dossier: Dossier, *, actor, at: datetime, params: dict) -> DossierStep:
+    handling_unit = None
+    if params.get("handling_unit") is not None or params.get("handling_unit_code"):
+        handling_unit = _resolve_unit(params.get("handling_unit"), params.get("handling_unit_code"), field="handling_unit_code")
+    handling_unit = handling_unit or dossier.handling_unit or dossier.unit
+    assignee = _resolve_user(params.get("assignee"), field="assignee")
+    if assignee is not None and not can(assignee, "process", handling_unit):
+        raise DomainError(
+            f"assignee: cán bộ {assignee.get_username()} không có quyền xử lý hồ sơ tại {handling_unit.name}.",
+            code="assignee_not_in_unit", field="assignee",
+        )
+    cal = get_calendar(dossier.province)
+    days = _decimal(params.get("step_allowance"), field="step_allowance")
+    hours = _decimal(params.get("step_allowance_hours"), field="step_allowance_hours")
+    if days is not None:
+        step_due = cal.due(at, days, "working_days")
+        field = "step_allowance"
+    elif hours is not None:
+        step_due = cal.due(at, hours, "working_hours")
+        field = "step_allowance_hours"
+    else:
+        step_due, field = dossier.due_at, None
+    if field and dossier.due_at is not None and step_due > dossier.due_at:
+        raise DomainError(
+            f"{field}: thời gian của bước vượt quá thời hạn còn lại của hồ sơ (hạn {timezone.localtime(dossier.due_at, LOCAL_TZ):%H:%M %d/%m/%Y}); "
+            "tổng thời gian các bước không được vượt thời hạn giải quyết.",
+            code="step_exceeds_due", field=field,
+        )
+    previous = _finish_step(dossier, at)
+    seq = (previous.seq if previous else dossier.steps.count()) + 1
+    step = DossierStep.objects.create(
+        dossier=dossier, seq=seq,
+        from_unit=previous.to_unit if previous else dossier.unit,
+        from_user=actor if getattr(actor, "pk", None) else None,
+        to_unit=handling_unit, to_user=assignee, task=str(params.get("task") or "")[:255],
+        note=str(params.get("note") or ""), sent_at=at,
+        allowance_seconds=max(0, cal.working_seconds_between(at, step_due)) if step_due > at else 0,
+        due_at=step_due,
+    )
+    dossier.handling_unit = handling_unit
+    dossier.assignee = assignee
+    return step
+
+
+def _apply_payment(dossier: Dossier, payment: dict, at: datetime) -> None:
+    status = payment.get("status") or payment.get("method")
+    allowed = [PaymentStatus.PAID_COUNTER, PaymentStatus.PAID_ONLINE, PaymentStatus.EXEMPT, PaymentStatus.UNPAID]
+    status = _choice(status, [str(s) for s in allowed], field="payment.status")
+    dossier.payment_status = status
+    dossier.payment_reference = str(payment.get("reference") or "")[:80]
+    dossier.paid_at = at if status in (PaymentStatus.PAID_COUNTER, PaymentStatus.PAID_ONLINE) else None
+
+
+def is_late(dossier: Dossier) -> bool:
+    """Settled after its due time (đúng hạn is judged against due_at, never the apology's promise)."""
+    return bool(dossier.settled_at and dossier.due_at and dossier.settled_at > dossier.due_at)
+
+
+def dossier_transition(
+    *,
+    dossier=None,
+    code: str | None = None,
+    action: str,
+    actor,
+    version: int | None = None,
+    reason: str = "",
+    at: datetime | None = None,
+    **params,
+) -> Dossier:
+    """Apply one workflow action in one transaction, returning the updated dossier.
+
+    Params per action: assign/handover — handling_unit_code (or handling_unit), assignee (username),
+    step_allowance (working days) or step_allowance_hours, task, note; apologise — new_due_at (after the
+    current due/promised time, issued before it); complete — electronic_result (bool).
+    Errors: NotFoundError 404; ForbiddenError 403; ConflictError 409 (stale version, action not allowed
+    from the state, supplement already requested, apology after the due time); DomainError 400 (bad params).
+    """
+    now = timezone.now()
+    at = as_aware(at, field="at") if at is not None else now
+    reason = str(reason or "").strip()
+    with transaction.atomic():
+        d = _lock(dossier if dossier is not None else code)
+        _check_process_permission(actor, d)
+        _check_version(d, version)
+        if action == wf.RETURN and is_late(d):
+            action = wf.RETURN_LATE
+        open_pause = _open_pause(d) if d.status in wf.PAUSED_STATES else None
+        try:
+            tr = wf.check_transition(d.status, action, previous_state=open_pause.resume_state if open_pause else None)
+        except wf.TransitionError as exc:
+            raise ConflictError(exc.message, code=exc.code, extra={"status": d.status, "allowed_actions": wf.allowed_actions(d.status)}) from None
+        if action in wf.REASON_REQUIRED and not reason:
+            raise DomainError(f"reason: thao tác “{wf.ACTION_LABELS[action]}” phải ghi rõ lý do.", code="required", field="reason")
+        start = d.received_at or d.submitted_at
+        if start and at < start:
+            raise DomainError("at: thời điểm thao tác trước thời điểm tiếp nhận hồ sơ.", code="before_intake", field="at")
+        data: dict = {}
+        if action == wf.ACCEPT:
+            _start_clock(d, d.province_procedure, at)
+            data = {"received_at": d.received_at, "due_at": d.due_at}
+        elif action in (wf.ASSIGN, wf.HANDOVER):
+            step = _new_step(d, actor=actor, at=at, params=params)
+            data = {"step": step.seq, "to_unit": step.to_unit.code, "to_user": step.to_user.get_username() if step.to_user_id else None,
+                    "step_due_at": step.due_at}
+        elif action in (wf.REQUEST_SUPPLEMENT, wf.PAUSE):
+            if action == wf.REQUEST_SUPPLEMENT and d.supplement_count >= wf.MAX_SUPPLEMENT_REQUESTS:
+                raise ConflictError(
+                    "Hồ sơ đã được yêu cầu bổ sung một lần; theo quy định chỉ yêu cầu bổ sung, hoàn thiện hồ sơ một lần.",
+                    code="supplement_already_requested",
+                )
+            DossierPause.objects.create(
+                dossier=d, kind=PauseKind.SUPPLEMENT if action == wf.REQUEST_SUPPLEMENT else PauseKind.LEGAL,
+                reason=reason, started_at=at, started_by=actor if getattr(actor, "pk", None) else None,
+                resume_state=d.status,
+            )
+            d.paused_since = at
+            if action == wf.REQUEST_SUPPLEMENT:
+                d.supplement_count += 1
+            d.status_reason = reason
+        elif action in (wf.SUPPLY, wf.RESUME):
+            data = _end_pause(d, actor, at)
+        elif action == wf.APOLOGISE:
+            data = _apologise(d, actor=actor, at=at, reason=reason, params=params)
+        elif action == wf.COMPLETE:
+            if d.paused_since:
+                data = _end_pause(d, actor, at)
+            _finish_step(d, at)
+            d.settled_at = at
+            d.settled_on = local_date(at)
+            d.closed_at = at
+            if params.get("electronic_result"):
+                d.has_electronic_result = True
+            data.update({"settled_at": at, "due_at": d.due_at, "late": is_late(d)})
+        elif action in (wf.RETURN, wf.RETURN_LATE):
+            if action == wf.RETURN_LATE and not is_late(d):
+                raise ConflictError("Hồ sơ được giải quyết đúng hạn; dùng thao tác “Trả kết quả”.", code="not_late")
+            d.returned_at = at
+            data = {"late": action == wf.RETURN_LATE}
+        elif action in (wf.REJECT, wf.WITHDRAW):
+            if open_pause is not None:
+                _end_pause(d, actor, at)
+            _finish_step(d, at)
+            d.closed_at = at
+            d.status_reason = reason or ("Người nộp rút hồ sơ" if action == wf.WITHDRAW else "")
+        d.status = tr.to_state
+        d.version += 1
+        d.updated_by = actor if getattr(actor, "pk", None) else None
+        d.save()
+        audit_record(actor=actor, action=f"dossier.{action}", obj=d, from_state=tr.from_state, to_state=tr.to_state,
+                     reason=reason, data=data, at=at if at < now else None)
+    return d
+
+
+def _apologise(d: Dossier, *, actor, at: datetime, reason: str, params: dict) -> dict:
+    current = d.promised_at or d.due_at
+    if current is None:
+        raise ConflictError("Hồ sơ chưa có hạn giải quyết.", code="no_due")
+    if at >= current:
+        raise ConflictError(
+            f"Phiếu xin lỗi phải được phát hành trước thời hạn trả kết quả ({timezone.localtime(current, LOCAL_TZ):%H:%M %d/%m/%Y}).",
+            code="apology_too_late",
+        )
+    new_due = params.get("new_due_at")
+    if new_due in (None, ""):
+        raise DomainError("new_due_at: bắt buộc ghi ngày hẹn trả kết quả mới.", code="required", field="new_due_at")
+    new_due = as_aware(new_due, field="new_due_at")
+    if new_due <= current:
+        raise DomainError(
+            f"new_due_at: ngày hẹn mới phải sau hạn hiện tại ({timezone.localtime(current, LOCAL_TZ):%H:%M %d/%m/%Y}).",
+            code="not_after_due", field="new_due_at",
+        )
+    ApologyLetter.objects.create(
+        dossier=d, issued_at=at, issued_by=actor if getattr(actor, "pk", None) else None,
+        issuing_unit=getattr(actor, "unit", None), reason=reason, due_at=current, new_due_at=new_due,
+    )
+    d.promised_at = new_due
+    d.apology_count += 1
+    return {"due_at": d.due_at, "previous_promise": current, "new_due_at": new_due}
+
+
+def _wrapper(action: str):
+    def run(*, dossier=None, code=None, actor, version=None, reason="", at=None, **params) -> Dossier:
+        return dossier_transition(dossier=dossier, code=code, action=action, actor=actor, version=version,
+                                  reason=reason, at=at, **params)
+
+    run.__name__ = f"dossier_{action}"
+    run.__doc__ = f"{wf.ACTION_LABELS[action]}: dossier_transition(action={action!r}, ...)."
+    return run
+
+
+dossier_accept = _wrapper(wf.ACCEPT)
+dossier_assign = _wrapper(wf.ASSIGN)
+dossier_handover = _wrapper(wf.HANDOVER)
+dossier_request_supplement = _wrapper(wf.REQUEST_SUPPLEMENT)
+dossier_supply = _wrapper(wf.SUPPLY)
+dossier_pause = _wrapper(wf.PAUSE)
+dossier_resume = _wrapper(wf.RESUME)
+dossier_apologise = _wrapper(wf.APOLOGISE)
+dossier_complete = _wrapper(wf.COMPLETE)
+dossier_return = _wrapper(wf.RETURN)
+dossier_reject = _wrapper(wf.REJECT)
+dossier_withdraw = _wrapper(wf.WITHDRAW)
+
+
+# ---------------------------------------------------------------------------------------------- other writes
+
+def dossier_record_payment(*, dossier=None, code=None, actor, status: str, reference: str = "", version=None) -> Dossier:
+    """Ghi nhận phí, lệ phí: status paid_counter | paid_online | exempt | unpaid, with a payment reference."""
+    with transaction.atomic():
+        d = _lock(dossier if dossier is not None else code)
+        _check_process_permission(actor, d)
+        _check_version(d, version)
+        before = d.payment_status
+        _apply_payment(d, {"status": status, "reference": reference}, timezone.now())
+        d.version += 1
+        d.updated_by = actor if getattr(actor, "pk", None) else None
+        d.save()
+        audit_record(actor=actor, action="dossier.payment", obj=d, from_state=d.status, to_state=d.status,
+                     data={"from": before, "to": d.payment_status, "reference": d.payment_reference})
+    return d
+
+
+def _detect_type(head: bytes) -> tuple[str, str] | None:
+    import filetype
+
+    kind = filetype.guess(head)
+    if kind is None:
+        return None
+    ext = "jpg" if kind.extension in ("jpg", "jpeg") else kind.extension
+    return (ext, ALLOWED_UPLOAD_TYPES[ext]) if ext in ALLOWED_UPLOAD_TYPES else None
+
+
+def dossier_attach_document(*, dossier=None, code=None, actor, uploaded_file, name: str = "", kind: str = DossierDocument.KIND_INPUT) -> DossierDocument:
+    """Attach an uploaded file (số hóa): ≤ 10 MB, type by content (pdf, jpg, png, docx, xlsx, tif).
+
+    Stored under MEDIA_ROOT/dossiers/<yyyy>/<mm>/<uuid>.<ext>; sha256 recorded; the dossier counts as digitised.
+    """
+    if uploaded_file is None:
+        raise DomainError("file: chưa chọn tệp.", code="required", field="file")
+    size = getattr(uploaded_file, "size", None) or 0
+    if size > MAX_UPLOAD_BYTES:
+        raise DomainError(f"file: tệp quá lớn ({size:,} byte); tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", code="too_large", field="file")
+    if size == 0:
+        raise DomainError("file: tệp rỗng.", code="empty", field="file")
+    uploaded_file.seek(0)
+    head = uploaded_file.read(8192)
+    detected = _detect_type(head)
+    if detected is None:
+        raise DomainError(
+            "file: loại tệp không được chấp nhận (xác định theo nội dung); chỉ nhận PDF, JPG, PNG, DOCX, XLSX, TIFF.",
+            code="bad_type", field="file",
+        )
+    if kind not in (DossierDocument.KIND_INPUT, DossierDocument.KIND_RESULT):
+        raise DomainError("kind: chỉ nhận 'input' hoặc 'result'.", code="invalid_choice", field="kind")
+    ext, content_type = detected
+    with transaction.atomic():
+        d = _lock(dossier if dossier is not None else code)
+        _check_process_permission(actor, d)
+        if d.status in wf.FINAL_STATES:
+            raise ConflictError("Hồ sơ đã kết thúc; không bổ sung tệp.", code="dossier_closed")
+        now = timezone.now()
+        rel = Path("dossiers") / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
+        target = Path(settings.MEDIA_ROOT) / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        uploaded_file.seek(0)
+        written = 0
+        with open(target, "wb") as fh:
+            for chunk in uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else [uploaded_file.read()]:
+                written += len(chunk)
+                if written > MAX_UPLOAD_BYTES:
+                    fh.close()
+                    target.unlink(missing_ok=True)
+                    raise DomainError("file: tệp quá lớn; tối đa 10 MB.", code="too_large", field="file")
+                digest.update(chunk)
+                fh.write(chunk)
+        original = Path(getattr(uploaded_file, "name", "") or "").name[:255]
+        doc = DossierDocument.objects.create(
+            dossier=d, kind=kind, name=(name or original or "Tệp đính kèm")[:500], is_electronic=True,
+            file_path=str(rel), original_name=original, content_type=content_type, size=written,
+            sha256=digest.hexdigest(), uploaded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        if kind == DossierDocument.KIND_INPUT:
+            d.has_electronic_documents = True
+        else:
+            d.has_electronic_result = True
+        d.version += 1
+        d.updated_by = actor if getattr(actor, "pk", None) else None
+        d.save()
+        audit_record(actor=actor, action="dossier.attach", obj=d, from_state=d.status, to_state=d.status,
+                     data={"document": doc.pk, "sha256": doc.sha256, "size": written, "type": content_type, "kind": kind})
+
+    return doc
+
+
+def electronic_result_record(*, dossier, actor, file_path: str, sha256: str, size: int = 0, signed: bool = False,
+                             signer: str = "", issued_at: datetime | None = None) -> ElectronicResult:
+    """Register a result file (kết quả điện tử) already written under MEDIA_ROOT; marks the dossier."""
+    with transaction.atomic():
+        d = _lock(dossier)
+        _check_process_permission(actor, d)
+        result = ElectronicResult.objects.create(
+            dossier=d, file_path=file_path, sha256=sha256, size=size, signed=signed, signer=signer[:255],
+            issued_by=actor if getattr(actor, "pk", None) else None, issued_at=issued_at or timezone.now(),
+        )
+        d.has_electronic_result = True
+        d.version += 1
+        d.updated_by = actor if getattr(actor, "pk", None) else None
+        d.save()
+        audit_record(actor=actor, action="dossier.electronic_result", obj=d, from_state=d.status, to_state=d.status,
+                     data={"sha256": sha256, "signed": signed, "signer": signer})
+    return result
+
+
+def _rating_value(value, *, field: str, required: bool) -> int | None:
+    if value in (None, ""):
+        if required:
+            raise DomainError(f"{field}: bắt buộc chấm điểm từ 1 đến 5.", code="required", field=field)
+        return None
+    if isinstance(value, bool):
+        raise DomainError(f"{field}: điểm phải là số nguyên từ 1 đến 5.", code="out_of_range", field=field)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise DomainError(f"{field}: điểm phải là số nguyên từ 1 đến 5.", code="out_of_range", field=field) from None
+    if str(number) != str(value).strip() and not isinstance(value, int):
+        raise DomainError(f"{field}: điểm phải là số nguyên từ 1 đến 5.", code="out_of_range", field=field)
+    if not 1 <= number <= 5:
+        raise DomainError(f"{field}: điểm phải từ 1 đến 5.", code="out_of_range", field=field)
+    return number
+
+
+def dossier_rate(*, code: str, token: str, overall, aspects: dict | None = None, comment: str = "") -> DossierRating:
+    """Đánh giá sau khi nhận kết quả (public, with the lookup token): once per dossier.
+
+    Wrong token → NotFoundError exactly as an unknown code; not yet returned / already rated → 409.
+    """
+    from .selectors import public_dossier
+
+    aspects = aspects or {}
+    if not isinstance(aspects, dict):
+        raise DomainError("aspects: phải là đối tượng {access, procedure, officials, result, feedback}.", code="invalid", field="aspects")
+    unknown = set(aspects) - set(DossierRating.ASPECTS)
+    if unknown:
+        raise DomainError(f"aspects: không có tiêu chí {', '.join(sorted(unknown))}.", code="invalid", field="aspects")
+    values = {name: _rating_value(aspects.get(name), field=f"aspects.{name}", required=False) for name in DossierRating.ASPECTS}
+    overall_value = _rating_value(overall, field="overall", required=True)
+    comment = str(comment or "").strip()
+    if len(comment) > 2000:
+        raise DomainError("comment: tối đa 2000 ký tự.", code="max_length", field="comment")
+    with transaction.atomic():
+        found = public_dossier(code=code, token=token)
+        d = Dossier.objects.select_for_update().get(pk=found.pk)
+        if d.status not in (wf.RETURNED, wf.RETURNED_LATE):
+            raise ConflictError("Chỉ đánh giá được sau khi đã nhận kết quả.", code="not_returned")
+        if DossierRating.objects.filter(dossier=d).exists():
+            raise ConflictError("Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.", code="already_rated")
+        rating = DossierRating.objects.create(dossier=d, overall=overall_value, comment=comment, **values)
+        audit_record(actor="citizen", action="dossier.rate", obj=d, from_state=d.status, to_state=d.status,
+                     data={"overall": overall_value, **{k: v for k, v in values.items() if v is not None}})
+    return rating
+
+
+# ---------------------------------------------------------------------------------------------- overdue watch
+
+def _recipients(d: Dossier) -> list[str]:
+    emails = []
+    if d.assignee_id and d.assignee.email:
+        emails.append(d.assignee.email)
+    if not emails:
+        from cchc.accounts.models import Role, User
+
+        unit_id = d.handling_unit_id or d.unit_id
+        emails = list(
+            User.objects.filter(unit_id=unit_id, is_active=True, role__in=[Role.UNIT_HEAD, Role.ONE_STOP_OFFICER, Role.SPECIALIST])
+            .exclude(email="").values_list("email", flat=True)[:5]
+        )
+    return emails
+
+
+def _queue(*, dossier, kind: str, dedup: str, subject: str, body: str, recipients: list[str]) -> int:
+    created = 0
+    for to in recipients:
+        _, new = Notification.objects.get_or_create(
+            dedup_key=f"{dedup}:{to}"[:200],
+            defaults=dict(dossier=dossier, kind=kind, channel="email", recipient=to, subject=subject[:255], body=body),
+        )
+        created += int(new)
+    return created
+
+
+def dossiers_watch(*, now: datetime | None = None, units=None) -> dict:
+    """Theo dõi hồ sơ: flag dossiers due today, overdue, and late steps; queue one notification each per day.
+
+    Idempotent per day (notification dedup keys include the local date). Returns counts and codes.
+    """
+    from .selectors import active_dossiers, q_not_yet_due_at, q_overdue_at
+
+    now = now or timezone.now()
+    today = local_date(now)
+    qs = active_dossiers().select_related("assignee", "unit")
+    if units is not None:
+        qs = qs.filter(Q(unit__in=units) | Q(handling_unit__in=units))
+    # the same definitions as the statistics: a dossier paused before its due time is not overdue
+    due_today = list(qs.filter(q_not_yet_due_at(now), due_date=today))
+    overdue = list(qs.filter(q_overdue_at(now)))
+    late_steps = list(
+        DossierStep.objects.filter(finished_at__isnull=True, due_at__lt=now, dossier__status__in=wf.ACTIVE_STATES)
+        .select_related("dossier", "to_unit", "to_user")
+    )
+    queued = 0
+    with transaction.atomic():
+        for d in due_today:
+            queued += _queue(
+                dossier=d, kind="due_today", dedup=f"due_today:{d.pk}:{today}",
+                subject=f"[CCHC] Hồ sơ {d.code} đến hạn hôm nay",
+                body=f"Hồ sơ {d.code} ({d.applicant_name}) đến hạn trả kết quả lúc {timezone.localtime(d.due_at, LOCAL_TZ):%H:%M %d/%m/%Y}.",
+                recipients=_recipients(d),
+            )
+        for d in overdue:
+            queued += _queue(
+                dossier=d, kind="overdue", dedup=f"overdue:{d.pk}:{today}",
+                subject=f"[CCHC] Hồ sơ {d.code} đã quá hạn",
+                body=f"Hồ sơ {d.code} ({d.applicant_name}) quá hạn từ {timezone.localtime(d.due_at, LOCAL_TZ):%H:%M %d/%m/%Y}. "
+                     "Cần phát hành phiếu xin lỗi và hẹn lại ngày trả kết quả.",
+                recipients=_recipients(d),
+            )
+        for s in late_steps:
+            to = [s.to_user.email] if s.to_user_id and s.to_user.email else _recipients(s.dossier)
+            queued += _queue(
+                dossier=s.dossier, kind="step_late", dedup=f"step_late:{s.pk}:{today}",
+                subject=f"[CCHC] Bước {s.seq} của hồ sơ {s.dossier.code} quá hạn",
+                body=f"Bước {s.seq} ({s.to_unit.name}) của hồ sơ {s.dossier.code} quá hạn từ {timezone.localtime(s.due_at, LOCAL_TZ):%H:%M %d/%m/%Y}.",
+                recipients=to,
+            )
+    return {
+        "at": now.isoformat(),
+        "due_today": [d.code for d in due_today],
+        "overdue": [d.code for d in overdue],
+        "late_steps": [{"code": s.dossier.code, "step": s.seq, "unit": s.to_unit.code,
+                        "user": s.to_user.get_username() if s.to_user_id else None} for s in late_steps],
+        "notifications_queued": queued,
+    }
+
+
+def _send_email(notification: Notification) -> None:
+    from django.core.mail import send_mail
+
+    send_mail(notification.subject, notification.body, None, [notification.recipient], fail_silently=False)
+
+
+# Channel registry: name → callable(notification) raising on failure. Other channels (SMS, Zalo) plug in here.
+channels: dict = {"email": _send_email}
+
+
+def notifications_send_pending(*, limit: int = 500, max_attempts: int = 5) -> dict:
+    """Send pending notifications through `channels`; failures are retried up to `max_attempts`."""
+    sent = failed = 0
+    ids = list(Notification.objects.filter(status=NotificationStatus.PENDING).order_by("id").values_list("id", flat=True)[:limit])
+    for pk in ids:
+        with transaction.atomic():
+            n = Notification.objects.select_for_update().filter(pk=pk, status=NotificationStatus.PENDING).first()
+            if n is None:
+                continue
+            sender = channels.get(n.channel)
+            n.attempts += 1
+            try:
+                if sender is None:
+                    raise RuntimeError(f"không có kênh gửi {n.channel!r}")
+                sender(n)
+            except Exception as exc:  # noqa: BLE001 - any channel failure is recorded and retried
+                n.last_error = str(exc)[:2000]
+                if n.attempts >= max_attempts:
+                    n.status = NotificationStatus.FAILED
+                failed += 1
+            else:
+                n.status = NotificationStatus.SENT
+                n.sent_at = timezone.now()
+                n.last_error = ""
+                sent += 1
+            n.save()
+    return {"sent": sent, "failed": failed}
+
+
+# ---------------------------------------------------------------------------------------------- checklist
+
+def checklist_replace(*, procedure_code: str, items: list, actor) -> list[RequiredDocument]:
+    """Thành phần hồ sơ phải nộp: replace a procedure's checklist (PAR office or system admin), audited.
+
+    `items`: [{"name", "original_copies"=1, "photocopies"=0, "mandatory"=True}, ...] in display order.
+    Dossiers keep the names they were received with; only the checklist rows are replaced.
+    """
+    from cchc.accounts.models import Role
+
+    allowed = getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.SYSTEM_ADMIN or (
+        getattr(actor, "role", None) == Role.PAR_OFFICE and can(actor, "manage", actor.unit))
+    if not allowed:
+        raise ForbiddenError("Chỉ cơ quan thường trực CCHC (Sở Nội vụ) được sửa thành phần hồ sơ.", code="forbidden")
+    procedure = _resolve_procedure(None, procedure_code)
+    if not isinstance(items, list):
+        raise DomainError("items: phải là danh sách thành phần hồ sơ.", code="invalid", field="items")
+    rows, seen = [], set()
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise DomainError(f"items[{i}]: phải là đối tượng có 'name'.", code="invalid", field=f"items[{i}]")
+        name = str(item.get("name") or "").strip()
+        if not name or len(name) > 500:
+            raise DomainError(f"items[{i}].name: bắt buộc, tối đa 500 ký tự.", code="invalid", field=f"items[{i}].name")
+        if name.casefold() in seen:
+            raise DomainError(f"items[{i}].name: trùng thành phần “{name}”.", code="duplicate", field=f"items[{i}].name")
+        seen.add(name.casefold())
+        copies = {}
+        for key, default in (("original_copies", 1), ("photocopies", 0)):
+            value = item.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 20:
+                raise DomainError(f"items[{i}].{key}: số bản từ 0 đến 20.", code="out_of_range", field=f"items[{i}].{key}")
+            copies[key] = value
+        rows.append(RequiredDocument(procedure=procedure, name=name, mandatory=bool(item.get("mandatory", True)), order=i + 1, **copies))
+    with transaction.atomic():
+        before = list(RequiredDocument.objects.select_for_update().filter(procedure=procedure).values_list("name", flat=True))
+        RequiredDocument.objects.filter(procedure=procedure).delete()
+        RequiredDocument.objects.bulk_create(rows)
+        audit_record(actor=actor, action="dossiers.checklist_replace", object_type="catalog.procedure", object_id=procedure.code,
+                     data={"before": before, "after": [r.name for r in rows]})
+    return list(RequiredDocument.objects.filter(procedure=procedure).order_by("order"))

@@ -119,7 +119,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "cchc" / "static"]
 MEDIA_ROOT = Path(os.environ.get("CCHC_MEDIA_ROOT", VAR_DIR / "files"))
-MEDIA_URL = None  # uploads are never served directly; views check permissions and stream them
+# Uploads are never served directly (views check permissions and stream them); this prefix is routed nowhere.
+MEDIA_URL = "/_private-files/"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -145,6 +146,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # distinct names for choice sets whose field names collide (status, kind): no warnings under --fail-on-warn
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "cchc.units.models.UnitKind",
+        "DossierStatusEnum": "cchc.dossiers.workflow.STATUS_CHOICES",
+        "DocumentKindEnum": "cchc.dossiers.models.DossierDocument.KIND_CHOICES",
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cchc"}}

@@ -23,6 +23,7 @@ DEMO_BUILDERS = [
     "cchc.accounts.demo",
     "cchc.catalog.demo",
     "cchc.dossiers.demo",
+    "cchc.dossiers.signing",
     "cchc.indices.demo",
     "cchc.surveys.demo",
 ]

@@ -335,6 +335,17 @@ def _display(user) -> str:
     return user.display_name() if hasattr(user, "display_name") else str(user)
 
 
+def split_requested_documents(text: str) -> tuple[str, list[dict]]:
+    """A supplement reason "Lý do…\n- giấy tờ 1\n- giấy tờ 2" → (reason, [{name}, …]) for Mẫu 02's table."""
+    reason_lines, docs = [], []
+    for line in (text or "").splitlines():
+        if line.startswith("- ") and line[2:].strip():
+            docs.append({"name": line[2:].strip(), "copy_type": "", "quantity": 1})
+        else:
+            reason_lines.append(line)
+    return "\n".join(reason_lines).strip(), docs
+
+
 def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=None, extra: dict | None = None) -> dict:
     """The plain dict a form needs, read from a stored dossier (and its latest apology/pause/steps)."""
     from .models import ResultChannel
@@ -377,13 +388,22 @@ def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=
     apology = dossier.apologies.order_by("-issued_at").first() if kind == "apology" else None
     pause = dossier.pauses.order_by("-started_at").first() if kind == "supplement" else None
     reason = ""
+    requested: list[dict] = []
     if kind == "apology" and apology is not None:
         reason = apology.reason
         issuer = apology.issuing_unit or issuer
     elif kind == "supplement" and pause is not None:
-        reason = pause.reason
+        reason, requested = split_requested_documents(pause.reason)
     elif kind == "rejection":
         reason = dossier.status_reason
+    desk_officer = _display(dossier.created_by)
+    if dossier.channel == "online":
+        # Online dossiers: the officer who accepted it (audit event dossier.accept) is the receiving officer.
+        from cchc.core.models import AuditEvent
+
+        accepted = (AuditEvent.objects.filter(object_type=dossier._meta.label_lower, object_id=dossier.code, action="dossier.accept")
+                    .select_related("actor").order_by("seq").first())
+        desk_officer = _display(accepted.actor) if accepted and accepted.actor_id else "Tiếp nhận trực tuyến"
     suffix = dossier.code.rsplit("-", 1)[-1] if dossier.code else ""
     ctx = {
         "issued_at": issued_at or {
@@ -412,7 +432,7 @@ def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=
             "result_channel_label": dict(ResultChannel.choices).get(dossier.result_channel, ""),
             "fee": dossier.fee_amount,
             "quantity": 1,
-            "desk_officer": _display(dossier.created_by) if dossier.channel != "online" else "Tiếp nhận trực tuyến",
+            "desk_officer": desk_officer,
             "desk_unit": desk.name,
             "handling_unit": dossier.handling_unit.name if dossier.handling_unit_id else desk.name,
             "time_limit_text": time_text,
@@ -420,7 +440,7 @@ def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=
         },
         "lookup_url": lookup_url,
         "reason": reason,
-        "requested_documents": [],
+        "requested_documents": requested,
         "new_due_at": apology.new_due_at if apology else None,
         "signer_name": _display(apology.issued_by) if apology else _display(dossier.updated_by),
         "signer_title": "",

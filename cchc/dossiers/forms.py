@@ -82,6 +82,9 @@ class ActionForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Lý do", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    requested_documents = forms.CharField(
+        label="Giấy tờ cần bổ sung (mỗi dòng một giấy tờ)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
     handling_unit_code = forms.CharField(label="Chuyển đến đơn vị", required=False, max_length=40)
     assignee = forms.CharField(label="Cán bộ xử lý (tên đăng nhập)", required=False, max_length=150)
     step_allowance = forms.DecimalField(label="Thời gian cho bước (ngày làm việc)", required=False, min_value=0, max_digits=7, decimal_places=2)
@@ -95,6 +98,14 @@ class ActionForm(forms.Form):
     result_number = forms.CharField(label="Số, ký hiệu", required=False, max_length=80)
     result_summary = forms.CharField(label="Trích yếu", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     result_file = forms.FileField(label="Tệp kết quả (PDF, nếu có)", required=False)
+
+    def full_reason(self) -> str:
+        """The reason, followed by one "- <giấy tờ>" line per document to supplement (Mẫu 02's table)."""
+        reason = (self.cleaned_data.get("reason") or "").strip()
+        lines = [line.strip() for line in (self.cleaned_data.get("requested_documents") or "").splitlines() if line.strip()]
+        if not lines:
+            return reason
+        return "\n".join([reason, *[f"- {line}" for line in lines]]).strip()
 
     def params(self) -> dict:
         data = self.cleaned_data

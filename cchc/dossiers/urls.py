@@ -23,6 +23,7 @@ urlpatterns = [
     path("dich-vu-cong/ho-so-cua-toi/", views.portal_my_dossiers, name="portal_mine"),
     path("dich-vu-cong/ho-so/<str:code>/", views.portal_dossier, name="portal_dossier"),
     path("dich-vu-cong/ho-so/<str:code>/ket-qua/", views.portal_result_download, name="portal_result"),
+    path("dich-vu-cong/ho-so/<str:code>/giay-tiep-nhan/", views.portal_receipt, name="portal_receipt"),
     # public
     path("tra-cuu-ho-so/", views.lookup, name="lookup"),
     path("tra-cuu-ho-so/danh-gia/", views.lookup_rate, name="rate"),

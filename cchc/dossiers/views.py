@@ -14,6 +14,13 @@ Citizens:
   /dich-vu-cong/ho-so-cua-toi/      my dossiers; /dich-vu-cong/ho-so/<code>/ one of mine (upload, pay)
 Public:
   /tra-cuu-ho-so/                   lookup by code + token: status, due date, step, e-result and its check, rating
+                                    (rate-limited per client with the public_lookup throttle rate)
+  /tra-cuu-ho-so/ket-qua/           download the signed e-result (code + token)
+  /tra-cuu-ho-so/danh-gia/          POST the rating (services.dossier_rate)
+  /tra-cuu-ho-so/kiem-tra-chu-ky/   upload any PDF and check our signature on it
+
+Two thin services live here because D1's equivalents are staff-only ("process" permission):
+applicant_document_attach (citizen uploads) and applicant_payment_record (online payment reference).
 
 Views parse input, call one service, render; DomainError messages are shown next to the form (4xx),
 never a 500. Every state-changing form carries the dossier version (optimistic locking).
@@ -70,7 +77,7 @@ ACTION_FIELDS = {
     wf.ACCEPT: [],
     wf.ASSIGN: ["handling_unit_code", "assignee", "step_allowance", "step_allowance_hours", "task"],
     wf.HANDOVER: ["handling_unit_code", "assignee", "step_allowance", "step_allowance_hours", "task", "note"],
-    wf.REQUEST_SUPPLEMENT: ["reason"],
+    wf.REQUEST_SUPPLEMENT: ["reason", "requested_documents"],
     wf.SUPPLY: [],
     wf.PAUSE: ["reason"],
     wf.RESUME: [],
@@ -479,7 +486,7 @@ def dossier_action(request, code: str, action: str):
         try:
             d = services.dossier_transition(
                 code=d.code, action=action, actor=request.user, version=form.cleaned_data["version"],
-                reason=form.cleaned_data.get("reason", ""), **form.params(),
+                reason=form.full_reason(), **form.params(),
             )
         except DomainError as exc:
             error = exc
@@ -911,6 +918,16 @@ def portal_dossier(request, code: str):
         "can_upload": d.status in (wf.WAITING_ACCEPTANCE, wf.SUPPLEMENT_REQUESTED),
         "can_pay": bool(d.fee_amount) and d.payment_status == PaymentStatus.UNPAID and d.status not in wf.FINAL_STATES,
     }, status=_status_for(error) if error else 200)
+
+
+@login_required
+def portal_receipt(request, code: str):
+    """Giấy tiếp nhận of my own dossier, once the desk has accepted it."""
+    d = _own_dossier(request, code)
+    if not d.received_at:
+        return _error_page(request, 409, "Chưa tiếp nhận", "Hồ sơ đang chờ cán bộ tiếp nhận; giấy tiếp nhận có sau khi tiếp nhận.")
+    ctx = documents.dossier_form_context(d, "receipt", lookup_url=_lookup_url(request))
+    return _pdf_response(documents.render_pdf("receipt", ctx), documents.filename_for("receipt", d.code))
 
 
 @login_required

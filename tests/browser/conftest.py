@@ -35,6 +35,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 DEFAULT_TIMEOUT_MS = 10_000
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last. Playwright's sync API keeps an asyncio loop running in the main thread while
+    the session-scoped browser lives, and any later test calling asyncio.run() (pyHanko does) would fail."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _live_server_media_url():
     """settings.MEDIA_URL is None (uploads are never served directly), but Django's live server wraps

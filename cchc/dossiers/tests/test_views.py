@@ -477,3 +477,33 @@ def test_a_system_admin_without_a_unit_gets_a_clear_refusal_at_the_counter(clien
     assert client.get(reverse("dossiers:desk")).status_code == 200
     response = client.get(reverse("dossiers:intake", args=["1.000001"]))
     assert response.status_code == 403
+
+
+def test_citizen_gets_the_receipt_of_an_accepted_online_dossier_naming_the_accepting_officer(client, world, citizen):
+    from cchc.dossiers import documents
+
+    d = services.dossier_submit_online(applicant_user=citizen, procedure=world["procedure"], unit=world["centre"], applicant=applicant())
+    login(client, citizen)
+    assert client.get(reverse("dossiers:portal_receipt", args=[d.code])).status_code == 409
+    services.dossier_transition(code=d.code, action=wf.ACCEPT, actor=world["officer"])
+    response = client.get(reverse("dossiers:portal_receipt", args=[d.code]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    d.refresh_from_db()
+    assert documents.dossier_form_context(d, "receipt")["dossier"]["desk_officer"] == "motcua"
+
+
+def test_supplement_request_lists_the_requested_documents_on_form_02(client, world):
+    from cchc.dossiers import documents
+
+    d = receive(world)
+    login(client, world["officer"])
+    response = client.post(reverse("dossiers:action", args=[d.code, wf.REQUEST_SUPPLEMENT]), {
+        "version": d.version, "reason": "Hồ sơ chưa đủ thành phần", "requested_documents": "Bản chụp CCCD\n\nTờ khai có chữ ký",
+    })
+    assert response.status_code == 302
+    d.refresh_from_db()
+    assert d.status == wf.SUPPLEMENT_REQUESTED
+    ctx = documents.dossier_form_context(d, "supplement")
+    assert ctx["reason"] == "Hồ sơ chưa đủ thành phần"
+    assert [x["name"] for x in ctx["requested_documents"]] == ["Bản chụp CCCD", "Tờ khai có chữ ký"]
+    assert client.get(reverse("dossiers:pdf", args=[d.code, "yeu-cau-bo-sung"])).status_code == 200

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cchc.core.middleware.AdminOnlyForSystemAdmins",
+    "cchc.core.middleware.StripNulFromQuery",
 ]
 
 ROOT_URLCONF = "cchc.urls"

@@ -45,6 +45,7 @@ class DayItemSerializer(serializers.Serializer):
 class WorkdaysSerializer(serializers.Serializer):
     to = serializers.DateField()
     working_days = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="= working_days")
     non_working_weekdays = DayItemSerializer(many=True)
     working_weekend_days = DayItemSerializer(many=True)
 

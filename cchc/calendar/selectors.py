@@ -21,6 +21,13 @@ def province_by_code(code: str | None, *, field: str = "province"):
     from cchc.units.models import Unit
 
     unit = Unit.objects.filter(code=str(code).strip()).select_related("province").first()
+    if unit is None:  # a name ("Hà Nội") or a pre-2025 code ("30", Hải Dương): the province that stands for it now
+        from cchc.units.models import UnitKind
+        from cchc.units.selectors import current_successor, province_by_name_or_code
+
+        unit = province_by_name_or_code(str(code))
+        if unit is not None and unit.kind == UnitKind.OLD_PROVINCE:
+            unit = current_successor(unit)
     if unit is None:
         raise DomainError(f"không có tỉnh/thành phố mã {code!r}.", code="unknown_province", field=field)
     return unit.province_unit
@@ -53,10 +60,12 @@ def workdays_summary(*, start: date, end: date, province=None) -> dict:
             f"ngày đầu ({start:%Y-%m-%d}) phải không sau ngày cuối ({end:%Y-%m-%d}).", code="bad_range", field="to"
         )
     cal = calendar_for(province)
+    count = cal.working_days_between(start, end)
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "working_days": cal.working_days_between(start, end),
+        "working_days": count,
+        "count": count,  # the word ("prints the count"); same value as working_days
         "non_working_weekdays": [{"date": d.isoformat(), "name": n} for d, n in cal.non_working_weekdays(start, end)],
         "working_weekend_days": [{"date": d.isoformat(), "name": n} for d, n in cal.working_weekend_days(start, end)],
     }

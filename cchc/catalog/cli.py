@@ -87,13 +87,14 @@ def cmd_search(args) -> int:
 
     from .search import search_procedures
 
-    if args.limit < 1 or args.limit > 100:
-        raise CliError("--limit phải từ 1 đến 100")
+    if args.limit < 1:
+        raise CliError(f"--limit phải là số nguyên dương (nhận {args.limit})")
+    limit = min(args.limit, 100)  # more than 100 is answered with the best 100, not refused
     if not args.query.strip():
         raise CliError("cần nội dung tìm kiếm")
     ensure_ready(stdout=sys.stderr)
     province = _province(args.province) if args.province else None
-    hits = search_procedures(args.query, limit=args.limit, province=province)
+    hits = search_procedures(args.query, limit=limit, province=province)
     if args.json:
         emit_json([h.as_dict() for h in hits])
     else:

@@ -53,7 +53,9 @@ def cmd_demo(args) -> int:
 
 def cmd_audit_verify(args) -> int:
     from .audit import audit_verify
+    from .setup import migrate_if_needed
 
+    migrate_if_needed(stdout=sys.stderr)  # a brand-new database: an empty chain, not a traceback
     report = audit_verify()
     if args.json:
         emit_json(report.as_dict())

@@ -59,7 +59,7 @@ def api_exception_handler(exc, context):
         return Response(exc.as_dict(), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return Response({"detail": "Dữ liệu không hợp lệ.", "code": "invalid", "errors": detail}, status=400)
+        return Response(_invalid_body(detail), status=400)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound("Không tìm thấy.")
     elif isinstance(exc, DjangoPermissionDenied):
@@ -69,5 +69,19 @@ def api_exception_handler(exc, context):
         detail = response.data["detail"]
         response.data["code"] = getattr(detail, "code", None) or "error"
     elif response is not None and isinstance(response.data, (dict, list)):
-        response.data = {"detail": "Dữ liệu không hợp lệ.", "code": "invalid", "errors": response.data}
+        response.data = _invalid_body(response.data)
     return response
+
+
+def _invalid_body(errors) -> dict:
+    """A validation failure: {"detail", "code": "invalid", "field": first field named, "errors": {...}}."""
+    body = {"detail": "Dữ liệu không hợp lệ.", "code": "invalid"}
+    if isinstance(errors, dict):
+        names = [k for k in errors if k not in ("non_field_errors", "__all__")]
+        if names:
+            body["field"] = str(names[0])
+            first = errors[names[0]]
+            if isinstance(first, (list, tuple)) and first and isinstance(first[0], str):
+                body["detail"] = f"Dữ liệu không hợp lệ: {names[0]}: {first[0]}"
+    body["errors"] = errors
+    return body

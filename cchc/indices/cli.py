@@ -67,7 +67,14 @@ def cmd_import_results(args) -> int:
         emit_json(summary)
     else:
         for key, value in (summary or {}).items() if isinstance(summary, dict) else []:
-            print(f"{key}: {value}")
+            if isinstance(value, list):
+                print(f"{key}: {len(value)}")
+                for item in value:
+                    text = item.get("message") or item.get("reason") or item if isinstance(item, dict) else item
+                    where = f"dòng {item['row']}: " if isinstance(item, dict) and item.get("row") else ""
+                    print(f"  {where}{text}")
+            else:
+                print(f"{key}: {value}")
     return 0
 
 
@@ -82,8 +89,11 @@ def cmd_report(args) -> int:
         data = lost_points_xlsx(cycle_id=args.cycle) if args.format == "xlsx" else lost_points_pdf(cycle_id=args.cycle)
     except DomainError as exc:
         raise CliError(exc.message, code=2) from None
-    with open(args.output, "wb") as fh:
-        fh.write(data)
+    try:
+        with open(args.output, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise CliError(f"-o {args.output}: không ghi được tệp ({exc.strerror})", code=2) from None
     if args.json:
         emit_json({"cycle": args.cycle, "format": args.format, "output": args.output, "bytes": len(data)})
     else:

@@ -39,10 +39,10 @@ class ScoringError(ValueError):
         self.column = column
 
     def located(self) -> str:
-        """"<file>:<row>: <message>" (the CLI prefixes "lỗi: ")."""
+        """"<file>:<row>: dòng <row>: <message>" (the CLI prefixes "lỗi: ")."""
         where = self.source
         if self.row is not None:
-            where = f"{where}:{self.row}" if where else str(self.row)
+            where = f"{where}:{self.row}: dòng {self.row}" if where else f"dòng {self.row}"
         return f"{where}: {self.message}" if where else self.message
 
 
@@ -256,7 +256,8 @@ def parse_scores_csv(text: str, tree: CriteriaTree, *, source: str = "scores.csv
     """scores.csv: columns unit,code,points for leaf codes. Returns {unit: {leaf code: points}}.
 
     Refused (ScoringError naming the row): empty unit, unknown code, non-leaf code, non-numeric,
-    negative or above-maximum points, a repeated (unit, code) pair.
+    negative or above-maximum points, a repeated (unit, code) pair. An empty points cell is no score
+    (the leaf counts 0 and is listed in the unit's "missing"), not an error.
     Written as one tight loop (no per-row dicts; point strings parsed once) — it reads ~400,000 rows
     in the benchmark.
     """
@@ -290,7 +291,7 @@ def parse_scores_csv(text: str, tree: CriteriaTree, *, source: str = "scores.csv
         if max_points is None:
             if code in nodes:
                 raise ScoringError(f"{code!r} không phải tiêu chí thành phần (có tiêu chí con); chỉ chấm điểm tiêu chí lá", row=line, source=source, column="code")
-            raise ScoringError(f"mã tiêu chí {code!r} không có trong bộ tiêu chí", row=line, source=source, column="code")
+            raise ScoringError(f"mã tiêu chí {code!r} không có trong bộ tiêu chí (đơn vị {unit!r})", row=line, source=source, column="code")
         unit_scores = scores.get(unit)
         if unit_scores is None:
             unit_scores = scores[unit] = {}
@@ -299,17 +300,21 @@ def parse_scores_csv(text: str, tree: CriteriaTree, *, source: str = "scores.csv
             unit_lines = lines[unit]
             if code in unit_scores:
                 raise ScoringError(f"điểm của {unit!r} cho {code!r} bị trùng (đã có ở dòng {unit_lines[code]})", row=line, source=source)
+        if not raw:  # an empty points cell is "no score": the leaf counts 0 and is listed in "missing"
+            continue
         points = parsed.get(raw)
         if points is None:
             try:
                 points = parse_number(raw)
             except ValueError as exc:
-                raise ScoringError(str(exc), row=line, source=source, column="points") from None
+                raise ScoringError(f"{exc} (đơn vị {unit!r}, mã {code!r})", row=line, source=source, column="points") from None
             parsed[raw] = points
         if points < 0:
-            raise ScoringError(f"điểm âm: {points}", row=line, source=source, column="points")
+            raise ScoringError(f"điểm âm: {points} (đơn vị {unit!r}, mã {code!r})", row=line, source=source, column="points")
         if points > max_points:
-            raise ScoringError(f"điểm {points} vượt điểm tối đa {max_points} của {code!r}", row=line, source=source, column="points")
+            raise ScoringError(
+                f"điểm {points} vượt điểm tối đa {max_points} của {code!r} (đơn vị {unit!r})", row=line, source=source, column="points"
+            )
         unit_scores[code] = points
         unit_lines[code] = line
     return scores

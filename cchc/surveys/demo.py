@@ -17,13 +17,14 @@ def build(ctx: dict, *, stdout=None) -> None:
     from cchc.units.models import Unit, UnitKind
 
     from .models import Answer, Channel, Response, Survey
-    from .reference import ensure_questionnaire, load
+    from .reference import ensure_questionnaire, load, load_published
     from .services import survey_open
 
     province = ctx.get("province")
     if province is None:
         return
     load()
+    load_published(stdout=stdout)
     if Survey.objects.filter(title=DEMO_TITLE, province=province).exists():
         ctx["sipas_survey"] = Survey.objects.get(title=DEMO_TITLE, province=province)
         return

@@ -1,8 +1,9 @@
-"""Reference data of cchc.surveys: the SIPAS questionnaire (version 1) and the published national results.
+"""Reference data of cchc.surveys: the SIPAS questionnaire (version 1); and, for the demo, the shipped
+published national results.
 
 Idempotent and fast when loaded: the questionnaire is created once per (code, version); each shipped
-CSV is imported through `published_results_import` (which is itself idempotent) only when the table
-holds nothing from that file yet.
+CSV is imported through `published_results_import` (itself idempotent) only when the table holds
+nothing from that file yet.
 """
 
 from __future__ import annotations
@@ -38,13 +39,23 @@ def ensure_questionnaire():
 
 
 def load(*, stdout=None) -> dict:
+    """Reference data every installation needs: the SIPAS questionnaire.
+
+    The published national results are NOT loaded here: they are the province's own records, entered with
+    `cchc index import-results FILE` (so a first import reports what it imported and flagged); the demo
+    province loads the shipped files through `load_published`.
+    """
+    with transaction.atomic():
+        _, created = ensure_questionnaire()
+    return {"questionnaire_created": created}
+
+
+def load_published(*, stdout=None) -> dict:
+    """Import the shipped published PAR INDEX / SIPAS results (demo), once."""
     from .models import PublishedAggregate, PublishedResult
     from .services import published_results_import
 
     summary: dict = {}
-    with transaction.atomic():
-        _, created = ensure_questionnaire()
-    summary["questionnaire_created"] = created
     loaded_kinds = set(PublishedResult.objects.values_list("index_kind", flat=True).distinct())
     for name in SHIPPED:
         if name == "par_sipas_aggregates.csv":

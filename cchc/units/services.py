@@ -67,7 +67,8 @@ def unit_import_communes(*, rows: Iterable[Row], actor=None) -> dict:
         u.admin_code: u for u in Unit.objects.filter(kind=UnitKind.OLD_PROVINCE).prefetch_related("successors")
     }
     codes = [_normalise_code(r.values.get("code", ""), 5) for r in rows]
-    existing = {u.code: u for u in Unit.objects.select_for_update().filter(code__in=[c for c in codes if c])}
+    valid_codes = [c for c in codes if c and CODE_RE.match(c)]  # an invalid code (e.g. a NUL byte) never reaches the query
+    existing = {u.code: u for u in Unit.objects.select_for_update().filter(code__in=valid_codes)}
     created = updated = unchanged = 0
     rejected: list[dict] = []
     seen: dict[str, int] = {}
@@ -91,6 +92,9 @@ def unit_import_communes(*, rows: Iterable[Row], actor=None) -> dict:
             continue
         if len(name) > 255:
             _reject(rejected, row, code, "name", "max_length", "tên đơn vị dài quá 255 ký tự")
+            continue
+        if "\x00" in name:  # PostgreSQL text cannot hold NUL: refuse the row instead of failing the import
+            _reject(rejected, row, code, "name", "format", "tên đơn vị chứa ký tự NUL không hợp lệ")
             continue
         kind = commune_kind_from_text(type_text)
         if kind is None:

@@ -126,3 +126,26 @@ def test_due_works_on_a_brand_new_empty_sqlite_database(tmp_path):
     assert result.returncode == 0, result.stderr
     # 1/1 and the swapped 2/1 (Công văn 12729/VPCP-KGVX, shipped override) are off; weekend 3–4/1
     assert json.loads(result.stdout)["due"] == "2026-01-06T07:30:00+07:00"
+
+
+def test_workdays_json_also_names_the_count_as_count(capsys):
+    out = run_json(capsys, "workdays", "--from", "2026-08-17", "--to", "2026-09-06")
+    # 15 weekdays, minus 31/8, 1/9, 2/9, plus the make-up Saturday 22/8
+    assert out["count"] == out["working_days"] == 13
+    assert [d["date"] for d in out["non_working_weekdays"]] == ["2026-08-31", "2026-09-01", "2026-09-02"]
+    assert [d["date"] for d in out["working_weekend_days"]] == ["2026-08-22"]
+
+
+@pytest.mark.parametrize("flag", ["31", "Hải Phòng", "hai phong", "30"])  # 30 = Hải Dương, merged into Hải Phòng in 2025
+def test_province_flag_accepts_a_name_or_a_pre_2025_code_and_uses_the_current_province(capsys, flag):
+    from datetime import date
+
+    from cchc.calendar.services import holiday_override_save
+    from cchc.units import reference
+    from cchc.units.models import Unit
+
+    reference.load()
+    hai_phong = Unit.objects.get(code="31")
+    holiday_override_save(actor=None, date=date(2026, 3, 3), is_working_day=False, name="Lễ hội", province=hai_phong)
+    out = run_json(capsys, "workdays", "--from", "2026-03-01", "--to", "2026-03-31", "--province", flag)
+    assert {"date": "2026-03-03", "name": "Lễ hội"} in out["non_working_weekdays"]

@@ -29,9 +29,24 @@ def test_cli_search_prints_a_json_list_of_code_name_score_best_first(capsys):
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
 
 
-def test_cli_search_rejects_a_bad_limit_with_exit_code_2(capsys):
-    code, _, err = run(capsys, "catalog", "search", "khai sinh", "--limit", "0", "--json")
+@pytest.mark.parametrize("limit", ["0", "-3"])
+def test_cli_search_rejects_a_bad_limit_with_exit_code_2(capsys, limit):
+    code, _, err = run(capsys, "catalog", "search", "khai sinh", "--limit", limit, "--json")
     assert code == 2 and "--limit" in err
+
+
+def test_cli_search_answers_a_limit_above_100_with_the_best_100(capsys):
+    code, out, err = run(capsys, "catalog", "search", "thủ tục", "--limit", "250", "--json")
+    assert code == 0, err
+    hits = json.loads(out)
+    assert 0 < len(hits) <= 100
+
+
+@pytest.mark.parametrize("query", ["!!!", "?", "%_*"])
+def test_cli_search_of_punctuation_only_prints_an_empty_list(capsys, query):
+    code, out, err = run(capsys, "catalog", "search", query, "--json")
+    assert code == 0, err
+    assert json.loads(out) == []
 
 
 def test_cli_import_prints_the_summary_and_is_idempotent(capsys):

@@ -93,3 +93,41 @@ def test_score_runs_without_django_and_without_a_database(files, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["units"][0]["missing"] == ["1.2", "2.1"]
     assert not (tmp_path / "absent").exists()
+
+
+def test_crlf_bom_whitespace_and_extra_columns_are_accepted(tmp_path, capsys):
+    c = tmp_path / "criteria.csv"
+    s = tmp_path / "scores.csv"
+    c.write_bytes("\ufeffcode , parent,title,max_points,ghi_chu\r\n F1 ,,\"Cải cách, thể chế\",\r\n1.1, F1 ,a, 4 ,x\r\n1.2,F1,b,6,\r\n".encode())
+    s.write_bytes("\ufeffunit,code,points,note\r\n Sở Tư pháp , 1.1 , 3.5 ,x\r\nSở Tư pháp,1.2,6,\r\n".encode())
+    code, out, err = run(capsys, str(c), str(s))
+    assert code == 0, err
+    [u] = json.loads(out)["units"]
+    assert u["unit"] == "Sở Tư pháp" and u["total"] == 9.5 and u["max"] == 10.0 and u["index_pct"] == 95.0
+    assert u["lost"] == [{"code": "1.1", "lost": 0.5}] and u["missing"] == []
+
+
+def test_an_empty_points_cell_is_reported_as_missing_not_refused(files, capsys):
+    c, s = files(scores="unit,code,points\nXã A,1.1,4\nXã A,1.2,\n")
+    code, out, err = run(capsys, c, s)
+    assert code == 0, err
+    [u] = json.loads(out)["units"]
+    assert u["missing"] == ["1.2", "2.1"]
+    assert u["lost"] == [{"code": "2.1", "lost": 10.0}, {"code": "1.2", "lost": 6.0}]
+
+
+def test_every_field_is_listed_even_for_a_unit_that_scored_in_one_field_only(files, capsys):
+    c, s = files(scores="unit,code,points\nXã A,2.1,7\nXã B,1.1,4\nXã B,1.2,6\nXã B,2.1,7\n")
+    code, out, err = run(capsys, c, s)
+    assert code == 0, err
+    a = next(u for u in json.loads(out)["units"] if u["unit"] == "Xã A")
+    assert list(a["fields"]) == ["F1", "F2"]
+    assert a["fields"]["F1"] == {"points": 0.0, "max": 10.0, "rank": 2}
+    assert a["fields"]["F2"] == {"points": 7.0, "max": 10.0, "rank": 1}
+
+
+@pytest.mark.django_db
+def test_report_of_an_unknown_cycle_exits_2(tmp_path, capsys):
+    code = main(["index", "report", "--cycle", "987654", "--format", "pdf", "-o", str(tmp_path / "r.pdf")])
+    assert code == 2 and "lỗi: " in capsys.readouterr().err
+    assert not (tmp_path / "r.pdf").exists()

@@ -256,3 +256,26 @@ def test_any_sequence_of_requested_steps_only_moves_forward_one_state_at_a_time(
             visited.append(state)
     assert visited == workflow.STATES[: len(visited)]
     assert not workflow.ALLOWED_TRANSITIONS[workflow.PUBLISHED]
+
+
+def test_an_empty_points_cell_is_no_score_so_the_leaf_is_missing_and_lost():
+    t = tree()
+    scores = scoring.parse_scores_csv("unit,code,points\nXã A,1.1,2\nXã A,1.2,\n", t)
+    assert scores == {"Xã A": {"1.1": D(2)}}
+    [r] = scoring.score_all(t, scores)
+    assert r.missing == ["1.2", "2.1"]
+    assert ("1.2", D(3)) in r.lost
+
+
+def test_a_unit_whose_only_rows_are_empty_is_still_scored_with_everything_missing():
+    t = tree()
+    [r] = scoring.score_all(t, scoring.parse_scores_csv("unit,code,points\nXã A,1.1,\n", t))
+    assert r.total == D(0) and r.missing == t.leaves
+
+
+def test_the_error_message_names_the_file_line_unit_and_code():
+    with pytest.raises(scoring.ScoringError) as info:
+        scoring.parse_scores_csv("unit,code,points\nXã A,1.1,1\nXã Bình,1.2,99\n", tree(), source="s.csv")
+    text = info.value.located()
+    assert text.startswith("s.csv:3: dòng 3: ")
+    assert "'Xã Bình'" in text and "'1.2'" in text

@@ -45,9 +45,12 @@ def cmd_demo(args) -> int:
     if args.json:
         emit_json({"logins": logins})
     else:
-        print("\nTài khoản demo (tên đăng nhập / mật khẩu / vai trò / đơn vị):")
-        for item in logins:
-            print(f"  {item['username']:<22} {item['password']:<14} {item.get('role', ''):<18} {item.get('unit', '')}")
+        print("\nTài khoản demo:")
+        header = ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Đơn vị")
+        rows = [(i["username"], i["password"], i.get("role", ""), i.get("unit", "")) for i in logins]
+        widths = [max(len(r[c]) for r in [header, *rows]) for c in range(3)]
+        for row in [header, *rows]:
+            print("  " + "  ".join(str(v).ljust(w) for v, w in zip(row[:3], widths, strict=True)) + "  " + str(row[3]))
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from cchc.core.errors import DomainError
 
@@ -62,7 +62,7 @@ def calendar_page(request):
     ]
     context = {
         "year": year,
-        "years": list(range(today.year - 3, today.year + 3)),
+        "years": sorted(set(range(today.year - 3, today.year + 3)) | {year}),  # the shown year is always selectable
         "province": province,
         "provinces": _provinces(),
         "hours": cal.hours.as_strings(),
@@ -81,6 +81,8 @@ def calendar_page(request):
 def due_calculator(request):
     """Máy tính hạn giải quyết: trả phần kết quả cho htmx, hoặc cả trang khi gọi trực tiếp."""
     q = request.GET
+    if not q and not request.htmx:  # opened without input (a bookmark, the back button): show the form on /lich/
+        return redirect("calendar:page")
     unit = q.get("don_vi") or "working_days"
     result, error = None, None
     try:

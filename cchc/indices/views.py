@@ -130,7 +130,20 @@ def import_results(request):
                     summary = published_results_import(path=path, actor=user, index_kind=kind)
                 except DomainError as exc:
                     error = exc.message
-    return render(request, "indices/import.html", {"summary": summary, "error": error}, status=400 if error else 200)
+    return render(request, "indices/import.html", {"summary": summary, "error": error, "summary_kinds": _kind_labels(summary)},
+                  status=400 if error else 200)
+
+
+def _kind_labels(summary) -> list[str]:
+    """Vietnamese names of the index kinds an import touched ("par_index" → "Chỉ số CCHC (PAR INDEX)")."""
+    from cchc.surveys.models import IndexKind
+
+    if not summary:
+        return []
+    kinds = summary.get("index_kind")
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds or []) if isinstance(kinds, (list, tuple)) else []
+    labels = dict(IndexKind.choices)
+    return [labels.get(k, k) for k in kinds]
 
 
 def _progress(cycle):
@@ -342,8 +355,9 @@ def lost_points(request, pk: int):
     user = _staff(request)
     cycle = _cycle(request, pk)
     unit = None
-    if request.GET.get("don_vi"):
-        unit = selectors.cycle_units(cycle, user=user).filter(unit_id=request.GET["don_vi"]).first()
+    unit_param = request.GET.get("don_vi", "").strip()
+    if unit_param.isdigit():  # anything else (?don_vi=abc) means "all units", never a 500
+        unit = selectors.cycle_units(cycle, user=user).filter(unit_id=int(unit_param)).first()
         unit = unit.unit if unit else None
     rows = selectors.lost_points(cycle=cycle, user=user, unit=unit)
     fmt = request.GET.get("format")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts.permissions import can, filter_by_scope
 from cchc.core.errors import DomainError
+from cchc.core.templatetags.vn_format import vn_points
 from cchc.units.models import Unit, UnitKind
 
 from . import selectors, services, sipas
@@ -186,6 +187,11 @@ def invitation_create(request, pk: int):
     return redirect("surveys:survey", pk=pk)
 
 
+def _points(value) -> str:
+    """10.00 → "10", 2.50 → "2,5": points as Vietnamese readers write them (comma decimal)."""
+    return vn_points(value)
+
+
 def _push_targets(user, survey) -> list[tuple[str, str]]:
     """(value "cycle_id:code", label) for survey-method sub-criteria of open cycles the user appraises."""
     from cchc.indices.models import Criterion, CycleState, ScoringMethod
@@ -197,7 +203,7 @@ def _push_targets(user, survey) -> list[tuple[str, str]]:
         if not can(user, "appraise", cycle.organiser):
             continue
         for crit in Criterion.objects.filter(criteria_set_id=cycle.criteria_set_id, is_leaf=True, method=ScoringMethod.SURVEY):
-            out.append((f"{cycle.pk}:{crit.code}", f"{cycle.name} — {crit.code} {crit.title[:80]} (tối đa {crit.max_points})"))
+            out.append((f"{cycle.pk}:{crit.code}", f"{cycle.name} — {crit.code} {crit.title[:80]} (tối đa {_points(crit.max_points)})"))
     return out
 
 

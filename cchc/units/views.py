@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -11,9 +12,17 @@ from .models import UnitKind
 from .selectors import current_successor, unit_get, unit_lineage, unit_list
 
 
+def _staff_only(request) -> None:
+    """The registry is for officials; a citizen gets the 403 page rather than an empty list."""
+    user = request.user
+    if not (getattr(user, "is_staff_member", False) or user.is_superuser):
+        raise PermissionDenied
+
+
 @login_required
 def unit_index(request):
     """Danh mục đơn vị: units the user may see, filtered by kind and folded text (htmx updates the table)."""
+    _staff_only(request)
     kind = request.GET.get("kind", "")
     q = request.GET.get("q", "")
     qs = unit_list(user=request.user, kind=kind or None, q=q or None)
@@ -25,6 +34,7 @@ def unit_index(request):
 
 @login_required
 def unit_detail(request, code: str):
+    _staff_only(request)
     unit = unit_get(user=request.user, code=code)
     if unit is None:
         raise Http404

@@ -184,3 +184,39 @@ def test_evidence_file_upload_and_scoped_download(client, w, settings, tmp_path)
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     client.force_login(w["head2"])  # another department's head may not read it
     assert client.get(reverse("indices:evidence", args=[ev.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "-1", "%", " "])
+def test_lost_points_page_with_a_malformed_unit_filter_shows_all_units_instead_of_a_500(client, w, value):
+    client.force_login(w["par"])
+    url = reverse("indices:lost", args=[w["cycle"].pk])
+    response = client.get(url, {"don_vi": value})
+    assert response.status_code == 200
+    assert "Báo cáo điểm bị trừ" in response.content.decode()
+    assert client.get(url, {"don_vi": value, "format": "pdf"}).status_code in (200, 302)
+
+
+def test_a_data_driven_score_is_explained_in_vietnamese_with_a_decimal_comma(client, w):
+    rows = [{"code": "1", "parent": "", "title": "Thủ tục", "max_points": "6"},
+            {"code": "1.1", "parent": "1", "title": "Tỷ lệ hồ sơ đúng hạn", "max_points": "6", "method": "data_threshold",
+             "rule": {"type": "threshold_linear", "target": 98, "metric": "on_time_rate"}}]
+    cs = services.criteria_set_create(code="T-DATA", name="Bộ số liệu", year=2025, target_group="department", rows=rows)
+    cycle = services.cycle_open(criteria_set=cs, organiser=w["province"], year=2025, units=[w["dept"]], actor=w["par"])
+    services.criterion_data_import(cycle=cycle, rows=[{"unit": w["dept"].code, "metric": "on_time_rate", "value": "92.31"}], actor=w["par"])
+    services.cycle_transition(cycle=cycle, to_state="self_assessment", actor=w["par"])
+    client.force_login(w["head"])
+    html = client.get(reverse("indices:sheet", args=[cycle.pk, w["dept"].pk])).content.decode()
+    assert "Tính tự động từ số liệu (92,31)" in html
+    assert "on_time_rate" not in html
+
+
+def test_import_summary_names_the_format_and_index_in_vietnamese(client, w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(w["par"])
+    csv = ("nam,loai_don_vi,don_vi,chi_so_pct,thu_hang,tong_so_don_vi,kieu_thu_hang,nhom,chi_so_nam_truoc_pct_theo_nguon,"
+           "bien_dong_pct_theo_nguon,bien_dong_thu_hang_theo_nguon,nguon_tin,source_url,ghi_chu\n"
+           "2024,tỉnh,Hải Phòng,90.59,1,63,chính xác,,,,,P,https://a.example,\n")
+    html = client.post(reverse("indices:import"), {"file": SimpleUploadedFile("sipas_2024.csv", csv.encode())}).content.decode()
+    assert "Chỉ số hài lòng (SIPAS)" in html and "kết quả từng đơn vị" in html
+    assert "<b>sipas</b>" not in html and "<b>results</b>" not in html

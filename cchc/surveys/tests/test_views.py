@@ -117,3 +117,15 @@ def test_sipas_scores_can_be_pushed_into_an_open_cycle_from_the_survey_page(clie
     assert str(Assessment.objects.get(cycle=cycle, unit=world["commune"]).self_points) == "8.00"
     bad = client.post(reverse("surveys:push", args=[world["survey"].pk]), {"target": "999:x"}, follow=True)
     assert "Chọn kỳ đánh giá" in bad.content.decode()
+
+
+def test_push_targets_show_maximum_points_with_a_vietnamese_decimal_comma(client, world):
+    from cchc.indices import services as index_services
+
+    rows = [{"code": "1", "parent": "", "title": "Tác động", "max_points": "8"},
+            {"code": "1.1", "parent": "1", "title": "Mức độ hài lòng (SIPAS)", "max_points": "2.5", "method": "survey"},
+            {"code": "1.2", "parent": "1", "title": "Hài lòng về hồ sơ", "max_points": "5.5"}]
+    cs = index_services.criteria_set_create(code="S3", name="S3", year=2025, target_group="commune", rows=rows)
+    index_services.cycle_open(criteria_set=cs, organiser=world["province"], year=2025, units=[world["commune"]], actor=world["par"])
+    page = login(client, world["par"]).get(reverse("surveys:survey", args=[world["survey"].pk])).content.decode()
+    assert "(tối đa 2,5)" in page and "(tối đa 2.50)" not in page

@@ -47,3 +47,15 @@ def test_unit_card_shows_lineage_of_a_merged_province(client):
 
 def test_registry_requires_login(client):
     assert client.get("/don-vi/").status_code == 302
+
+
+def test_registry_and_unit_card_are_forbidden_to_citizens_instead_of_an_empty_list(client, tree):
+    client.force_login(make_user(role=Role.CITIZEN))
+    assert client.get("/don-vi/").status_code == 403
+    assert client.get("/don-vi/PA-STP/").status_code == 403
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?page=-1", "?page=99999", "?kind=zzz", "?q=%25", "?q=%00"])
+def test_registry_survives_odd_query_strings(client, tree, query):
+    client.force_login(make_user(role=Role.SYSTEM_ADMIN))
+    assert client.get("/don-vi/" + query).status_code == 200

@@ -15,12 +15,17 @@ How a query is answered (docs/search.md):
    same rule gives the same id set on both; it is ordered (shortest name first, then code) and capped in
    Python. With fewer than `limit` candidates the rule is relaxed step by step (one word missing, two
    neighbouring words, any word) using the in-process word index.
-6. The score is computed in Python, identically on both databases:
-   0.60·coverage + 0.20·phrase + 0.15·brevity + 0.05·start
-   coverage: per query word 1 for a whole word, 0.85 for a word prefix, ×0.8 for a typo correction;
-   phrase: share of neighbouring query words found next to each other in order; brevity: matched words ÷
-   words of the name (without a leading "Thủ tục"), so the base procedure beats its long variants;
-   start: the match begins the name. Ties are broken by code. Scores are rounded to 4 decimals.
+6. The score is computed in Python, identically on both databases (ranking rule, docs/search.md):
+   0.55·coverage + 0.15·phrase + 0.20·brevity + 0.05·start + 0.03·level + 0.02·base_act − 0.04·markers
+   coverage: per query word 1 for a whole word, 0.85 for a word prefix, ×0.8 for a typo correction (filler
+   words such as "làm", "xin", "cho" weigh 0.25 and need not match); phrase: share of neighbouring query words
+   found next to each other in order; brevity: matched words ÷ content words of the name (without a leading
+   "Thủ tục" and without parentheses), so the base procedure beats its long variants; start: the match begins
+   the name; level: filed at commune (1) or provincial (0.6) level, where citizens go; base_act: the name
+   starts with "Cấp"/"Đăng ký"; markers: variant qualifiers the query did not ask for ("Cấp lại", "Trình báo
+   mất", "có yếu tố nước ngoài", "lưu động", "kết hợp", ...), found on the accented name, at most 3.
+   With 3+ words typed, the names matching all of them but one are always candidates too.
+   Ties are broken by code. Scores are rounded to 4 decimals.
 """
 
 from __future__ import annotations
@@ -50,6 +55,30 @@ MAX_VARIANTS = 12
 MAX_QUERY_WORDS = 12
 SHORT_WORD = 2  # finished query words this short match whole words only
 LEADING_WORDS = ("thu", "tuc")  # "Thủ tục ..." does not make a name longer for ranking
+# Words citizens add around the procedure they mean ("làm CCCD", "xin phiếu lý lịch tư pháp", "khai sinh cho
+# con"): they need not match (not part of the database AND) and weigh WEAK_WEIGHT of a word in the coverage.
+WEAK_WORDS = frozenset({"lam", "xin", "cho", "muon", "giup", "toi"})
+WEAK_WEIGHT = 0.25
+# Qualifiers that mark a variant of a base procedure (Cấp lại, Trình báo mất, Đổi, ... có yếu tố nước ngoài,
+# lưu động, kết hợp). Matched on the ACCENTED name, because folding merges "lại" with "lái" (lái xe). A name
+# loses MARKER_PENALTY per marker the query did not ask for (at most MAX_MARKERS of them).
+VARIANT_MARKERS = tuple(tuple(m.split()) for m in (
+    "lại", "mất", "hỏng", "đổi", "thu hồi", "trình báo", "khôi phục", "gia hạn", "lưu động",
+    "tạm thời", "kết hợp", "yếu tố nước ngoài", "cho người nước ngoài", "việt nam ở nước ngoài", "biên giới", "điều chỉnh", "bổ sung", "xóa", "xoá", "hủy", "huỷ",
+    "chấm dứt", "tạm ngừng", "đính chính", "hiệu đính", "liên thông", "ghi vào sổ", "miễn", "chuyển đổi",
+    "theo yêu cầu của cơ quan", "theo đề nghị của cơ quan",  # requested by an authority, not by the citizen
+))
+MARKER_PENALTY = 0.04
+MAX_MARKERS = 3
+# A parenthesis qualifies a name ("(thực hiện tại cấp tỉnh)", "(Công trình không theo tuyến/...)"); its words
+# do not make the name longer for the brevity part of the score.
+PARENTHESIS = re.compile(r"\([^()]*\)")
+LEVEL_TAIL = re.compile(r"\((?:thực hiện\s+)?(?:tại\s+|ở\s+)?cấp\s+[^()]*\)\s*\.?\s*$", re.IGNORECASE)
+CENTRAL_TAIL = re.compile(r"trung\s+ương|cấp\s+bộ", re.IGNORECASE)
+# Where citizens file: commune level first, then province; a variant only done centrally gets nothing.
+LEVEL_BONUS = {"commune": 1.0, "province": 0.6, "central": 0.0}
+# The base act of a procedure: a name that starts with "Cấp ..." or "Đăng ký ..." (after "Thủ tục").
+BASE_ACTS = (("cấp",), ("đăng", "ký"))
 
 
 @dataclass(frozen=True)
@@ -74,6 +103,9 @@ class _Entry:
     content_len: int
     text_len: int  # len(search_text): the candidate order (shortest names first), as in SQL
     all_positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    markers: tuple[tuple[int, ...], ...] = ()  # word positions of each variant marker in the name
+    local: float = 0.0  # LEVEL_BONUS of the level it is filed at
+    base_act: bool = False  # the name starts with "Cấp"/"Đăng ký" (not "Cấp lại", "Trình báo", ...)
 
 
 @dataclass
@@ -117,10 +149,53 @@ def osa_distance_at_most_one(a: str, b: str) -> bool:
     return any(b[:i] + b[i + 1:] == a for i in range(len(b)))
 
 
+def accented_words(name: str, words: tuple[str, ...] | None = None) -> list[str] | None:
+    """Lower-case accented words of a name aligned one to one with its folded words, or None if they differ."""
+    tokens = re.findall(r"[^\W_]+", nfc(name).lower())
+    folded = fold(" ".join(tokens)).split(" ")
+    expected = list(words) if words is not None else words_of(name)
+    return tokens if folded == expected else None
+
+
+_MARKERS_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _marker in VARIANT_MARKERS:
+    _MARKERS_BY_FIRST.setdefault(_marker[0], []).append(_marker)
+
+
+def _marker_positions(tokens: list[str] | None) -> tuple[tuple[int, ...], ...]:
+    """Word positions of each variant marker found in the accented words of a name (first occurrence each)."""
+    if not tokens:
+        return ()
+    found: dict[tuple[str, ...], tuple[int, ...]] = {}
+    for i, token in enumerate(tokens):
+        for marker in _MARKERS_BY_FIRST.get(token, ()):
+            if marker not in found and tuple(tokens[i:i + len(marker)]) == marker:
+                found[marker] = tuple(range(i, i + len(marker)))
+    return tuple(found.values())
+
+
+def _filing_level(name: str, levels: str) -> str:
+    """commune | province | central: where a citizen files it ("(thực hiện tại cấp tỉnh)" wins over levels)."""
+    tail = LEVEL_TAIL.search(name or "")
+    text = (tail.group(0) if tail else levels or "").lower()
+    if tail and CENTRAL_TAIL.search(text):
+        return "central"
+    if "xã" in text or "huyện" in text:
+        return "commune"
+    if "tỉnh" in text:
+        return "province"
+    return "central"
+
+
+def _starts_with_base_act(tokens: list[str] | None, start: int) -> bool:
+    tokens = tokens or []
+    return any(tuple(tokens[start:start + len(act)]) == act for act in BASE_ACTS)
+
+
 def _build_index(signature: tuple) -> _Index:
     index = _Index(signature=signature)
-    rows = Procedure.objects.filter(is_active=True).values_list("id", "code", "name", "search_text")
-    for pk, code, name, search_text in rows:
+    rows = Procedure.objects.filter(is_active=True).values_list("id", "code", "name", "search_text", "levels")
+    for pk, code, name, search_text, levels in rows:
         words = tuple(search_text.split())
         positions: dict[str, int] = {}
         all_positions: dict[str, list[int]] = {}
@@ -128,9 +203,15 @@ def _build_index(signature: tuple) -> _Index:
             positions.setdefault(w, i)
             all_positions.setdefault(w, []).append(i)
         start = 2 if words[:2] == LEADING_WORDS and len(words) > 2 else 0
+        qualified = sum(len(words_of(m)) for m in PARENTHESIS.findall(name or ""))
+        content_len = max(len(words) - start - qualified, 1)
+        tokens = accented_words(name, words)
+        markers = _marker_positions(tokens)
         index.entries[pk] = _Entry(
-            code, name, words, positions, start, max(len(words) - start, 1), len(search_text),
+            code, name, words, positions, start, content_len, len(search_text),
             {w: tuple(p) for w, p in all_positions.items() if len(p) > 1},
+            markers, LEVEL_BONUS[_filing_level(name, levels)],
+            _starts_with_base_act(tokens, start) and not any(span[0] == start + 1 for span in markers),
         )
         index.code_to_id[code] = pk
         index.vocab.update(words)
@@ -197,8 +278,10 @@ def _corrections(index: _Index, token: str) -> list[str]:
     return sorted(w for w in found if w != token and osa_distance_at_most_one(token, w))
 
 
-def _variants(index: _Index, words: list[str]) -> list[tuple[str, ...]]:
-    """The query words, plus variants with everyday names replaced by the catalogue wording."""
+def _variants(index: _Index, words: list[str]) -> tuple[list[tuple[str, ...]], set[str]]:
+    """The query words, plus variants with everyday names replaced by the catalogue wording.
+
+    Also returns the query words outside every everyday name found (the user's own extra words)."""
     variants: list[tuple[str, ...]] = [tuple(words)]
     spans = []  # (start, end, alternatives), non-overlapping, longest terms first
     taken = [False] * len(words)
@@ -210,8 +293,9 @@ def _variants(index: _Index, words: list[str]) -> list[tuple[str, ...]]:
                 for i in range(start, start + n):
                     taken[i] = True
                 break
+    free = {w for w, t in zip(words, taken, strict=True) if not t}
     if not spans:
-        return variants
+        return variants, free
     spans.sort()
     partials: list[list[str]] = [[]]
     cursor = 0
@@ -227,12 +311,13 @@ def _variants(index: _Index, words: list[str]) -> list[tuple[str, ...]]:
         variant = tuple(dict.fromkeys(p))  # "thay đổi" + "thay đổi cải chính ..." → each word once
         if variant not in variants:
             variants.append(variant)
-    return variants[:MAX_VARIANTS]
+    return variants[:MAX_VARIANTS], free
 
 
 @dataclass
 class _Token:
     alternatives: list[tuple[str, float, bool]]  # (word, quality, prefix allowed)
+    weak: bool = False  # a filler word ("làm", "xin", "cho"): optional, low weight
 
     @property
     def matchable(self) -> bool:
@@ -241,10 +326,17 @@ class _Token:
 
 def _tokens(index: _Index, variant: tuple[str, ...], typing: str | None) -> list[_Token]:
     """`typing` is the last word of the query as typed: the one word that may be unfinished."""
-    return [
-        _Token(_cached(index, ("alt", word, word == typing), lambda w=word: _alternatives(index, w, w == typing)))
+    tokens = [
+        _Token(
+            _cached(index, ("alt", word, word == typing), lambda w=word: _alternatives(index, w, w == typing)),
+            word in WEAK_WORDS,
+        )
         for word in variant
     ]
+    if all(t.weak for t in tokens):  # "cho" alone is what the user is looking for
+        for t in tokens:
+            t.weak = False
+    return tokens
 
 
 def _alternatives(index: _Index, word: str, typing: bool) -> list[tuple[str, float, bool]]:
@@ -384,42 +476,77 @@ def _compute_token_map(index: _Index, token: _Token) -> dict[str, float]:
     return result
 
 
-def _score(entry: _Entry, maps: list[dict[str, float]]) -> float:
-    n = len(maps)
-    total = 0.0
+def _inverse(maps: list[dict[str, float]]) -> dict[str, tuple[tuple[int, float], ...]]:
+    """name word → (query token index, quality) for every token of a variant that the word satisfies."""
+    inverse: dict[str, list[tuple[int, float]]] = {}
+    for ti, m in enumerate(maps):
+        for word, value in m.items():
+            inverse.setdefault(word, []).append((ti, value))
+    return {word: tuple(hits) for word, hits in inverse.items()}
+
+
+def _score(entry: _Entry, maps: list[dict[str, float]], weights: list[float], weight_sum: float,
+           inverse: dict[str, tuple[tuple[int, float], ...]]) -> float:
+    """See the module doc: coverage, phrase, brevity, start, level, base act, minus unasked variant markers.
+
+    `inverse` maps a name word to the (query token index, quality) pairs it satisfies (built once per variant),
+    so each name word is looked up once instead of intersecting every token's map with the name."""
+    entry_positions = entry.positions
+    all_positions = entry.all_positions
+    content_start = entry.content_start
+    per_token: list[list[str]] = [[] for _ in maps]
+    for word in entry_positions:
+        hits = inverse.get(word)
+        if hits:
+            for ti, _ in hits:
+                per_token[ti].append(word)
+    covered = 0.0
     positions: list[int | None] = []
     previous = None
-    for m in maps:
-        common = entry.positions.keys() & m.keys() if m else ()
+    for m, weight, candidates in zip(maps, weights, per_token, strict=True):
         best, best_pos = 0.0, None
-        want = None if previous is None else previous + 1
-        for word in common:
-            value = m[word]
-            for pos in entry.all_positions.get(word) or (entry.positions[word],):
-                if value > best or (value == best and pos != best_pos and (
-                    pos == want or (best_pos != want and pos < best_pos)
-                )):
-                    best, best_pos = value, pos
-        total += best
+        if candidates:
+            want = None if previous is None else previous + 1
+            for word in candidates:
+                value = m[word]
+                for pos in all_positions.get(word) or (entry_positions[word],):
+                    if pos < content_start and value < 1.0:
+                        continue  # "tu" (typing "tử") must not match the "tục" of a leading "Thủ tục"
+                    if value > best or (value == best and pos != best_pos and (
+                        pos == want or (best_pos != want and pos < best_pos)
+                    )):
+                        best, best_pos = value, pos
         positions.append(best_pos)
         if best_pos is not None:
+            covered += weight * best
             previous = best_pos
-    matched = len({p for p in positions if p is not None})
-    if not matched:
+    matched_positions = {p for p in positions if p is not None}
+    if not matched_positions:
         return 0.0
-    coverage = total / n
-    if n > 1:
+    coverage = covered / weight_sum
+    # phrase: neighbouring query words found next to each other; a weak word that matched nothing is skipped
+    seq = [p for p, w in zip(positions, weights, strict=True) if p is not None or w == 1.0]
+    if len(seq) > 1:
         pairs = 0
-        for a, b in zip(positions, positions[1:], strict=False):
+        for a, b in zip(seq, seq[1:], strict=False):
             if a is not None and b is not None and b == a + 1:
                 pairs += 1
-        phrase = pairs / (n - 1)
+        phrase = pairs / (len(seq) - 1)
     else:
         phrase = 1.0
-    brevity = min(matched / entry.content_len, 1.0)
+    in_content = len(matched_positions) if content_start == 0 else sum(p >= content_start for p in matched_positions)
+    brevity = min(in_content / entry.content_len, 1.0)
     first = next(p for p in positions if p is not None)
-    start = 1.0 if first == entry.content_start else 0.0
-    return 0.60 * coverage + 0.20 * phrase + 0.15 * brevity + 0.05 * start
+    start = 1.0 if first == content_start else 0.0
+    unasked = 0
+    for span in entry.markers:
+        if matched_positions.isdisjoint(span):
+            unasked += 1
+    score = (
+        0.55 * coverage + 0.15 * phrase + 0.20 * brevity + 0.05 * start + 0.03 * entry.local
+        + 0.02 * entry.base_act - MARKER_PENALTY * min(unasked, MAX_MARKERS)
+    )
+    return max(score, 0.0001)  # a name that matches stays listed, however weakly
 
 
 def search_procedures(query: str, *, limit: int = 10, province=None) -> list[Hit]:
@@ -447,10 +574,13 @@ def search_procedures(query: str, *, limit: int = 10, province=None) -> list[Hit
 
     words = re.findall(r"[0-9a-z]+", fold(CODE_TOKEN.sub(" ", text)))[:MAX_QUERY_WORDS]
     if words:
-        variants = [(v, _tokens(index, v, words[-1])) for v in _variants(index, words)]
+        found_variants, free_words = _variants(index, words)
+        variants = [(v, _tokens(index, v, words[-1])) for v in found_variants]
         conjunctions = []
+        conjunctions_by_variant: list[list[_Token] | None] = []
         for _, tokens in variants:
-            required = [t for t in tokens if t.matchable]
+            required = [t for t in tokens if t.matchable and not t.weak]
+            conjunctions_by_variant.append(required or None)
             if required:
                 conjunctions.append(required)
         ids = _shortest_first(index, _candidate_ids(conjunctions), allowed, CANDIDATE_CAP) if conjunctions else []
@@ -466,22 +596,39 @@ def search_procedures(query: str, *, limit: int = 10, province=None) -> list[Hit
                 per_token[key] = found if allowed is None else found & allowed
             return per_token[key]
 
+        # Variants holding a word the user typed besides an everyday name (all of them when no everyday name was
+        # found): with 3+ words, the names matching all of them but one always compete, because a base procedure
+        # often lacks one word of a longer query ("đăng ký khai sinh cho con"). A variant made only of catalogue
+        # wording ("sổ đỏ" → "đăng ký đất đai ... lần đầu") is relaxed only when there are too few candidates.
+        own = [
+            conj for (v, tokens), conj in zip(variants, conjunctions_by_variant, strict=True)
+            if conj is not None and len(conj) >= 3 and not free_words.isdisjoint(v)
+        ]
         for level in ("drop_one", "pairs", "singles"):
+            source = conjunctions
             if len(ids) >= limit:
-                break
+                if level != "drop_one" or not own:
+                    break
+                source = own
             seen = set(ids)
-            extra = [pk for pk in _relaxed_ids(conjunctions, level, token_ids) if pk not in seen]
+            extra = [pk for pk in _relaxed_ids(source, level, token_ids) if pk not in seen]
             ids = ids + _shortest_first(index, extra, allowed, RELAXED_CANDIDATE_CAP)
         variant_maps = []
         for _, tokens in variants:
             maps = [_token_map(index, t) for t in tokens]
-            variant_maps.append((maps, set().union(*maps)))
+            weights = [WEAK_WEIGHT if t.weak else 1.0 for t in tokens]
+            inverse = _cached(index, ("inv", tuple(tuple(t.alternatives) for t in tokens)), lambda m=maps: _inverse(m))
+            variant_maps.append((maps, weights, sum(weights), inverse))
         for pk in ids:
             entry = index.entries.get(pk)
             if entry is None:
                 continue
             best = max(
-                (_score(entry, maps) for maps, words_any in variant_maps if not words_any.isdisjoint(entry.positions)),
+                (
+                    _score(entry, maps, weights, weight_sum, inverse)
+                    for maps, weights, weight_sum, inverse in variant_maps
+                    if not inverse.keys().isdisjoint(entry.positions)
+                ),
                 default=0.0,
             )
             if best > 0 and best > scores.get(pk, 0.0):

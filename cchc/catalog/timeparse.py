@@ -67,6 +67,9 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
+MAX_PLAUSIBLE_VALUE = Decimal(99999)
+
+
 def _normalise(value: Decimal) -> Decimal:
     """120.000 → 120, 1.50 → 1.5 (no exponent)."""
     value = value.normalize()
@@ -100,6 +103,10 @@ def parse_processing_time(text: str | None) -> ParsedTime:
         if number_match:
             value = _number(number_match.group(1))
 
+    if value is not None and value > MAX_PLAUSIBLE_VALUE:
+        # No processing time runs to a hundred thousand units; such a number is a data error (and
+        # would not fit the stored DecimalField(max_digits=8, decimal_places=2)).
+        return ParsedTime(None, unit or UNKNOWN, True, "số quá lớn, không hợp lý")
     if value is not None:
         value = _normalise(value)
     if unit is None:

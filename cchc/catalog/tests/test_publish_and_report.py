@@ -6,7 +6,7 @@ import pytest
 
 from cchc.catalog.models import EventKind, Procedure, ProvinceProcedure
 from cchc.catalog.selectors import published_procedure_on, simplification_report
-from cchc.catalog.services import procedure_event_record, procedure_publish
+from cchc.catalog.services import procedure_event_ensure, procedure_publish
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError
 from cchc.core.models import AuditEvent
 
@@ -111,17 +111,17 @@ def test_simplification_report_counts_in_force_simplified_and_period_events(prov
         publish(province, p)
     publish(province, procs[0], effective_from=D(2027, 1, 1))  # later version: still one procedure
     for p in procs[:3]:
-        procedure_event_record(procedure=p, province=province, kind=EventKind.SIMPLIFIED,
+        procedure_event_ensure(procedure=p, province=province, kind=EventKind.SIMPLIFIED,
                                decision_no="5/QĐ-UBND", decision_date=D(2025, 8, 1))
-    procedure_event_record(procedure=procs[3], province=province, kind=EventKind.TIME_CUT,
+    procedure_event_ensure(procedure=procs[3], province=province, kind=EventKind.TIME_CUT,
                            decision_no="6/QĐ-UBND", decision_date=D(2026, 3, 1))
-    procedure_event_record(procedure=procs[4], province=province, kind=EventKind.NEW,
+    procedure_event_ensure(procedure=procs[4], province=province, kind=EventKind.NEW,
                            decision_no="7/QĐ-UBND", decision_date=D(2026, 3, 1))
-    procedure_event_record(procedure=procs[4], province=province, kind=EventKind.TIME_CUT,
+    procedure_event_ensure(procedure=procs[4], province=province, kind=EventKind.TIME_CUT,
                            decision_no="7/QĐ-UBND", decision_date=D(2026, 3, 1))
-    procedure_event_record(procedure=procs[5], province=province, kind=EventKind.AMENDED,
+    procedure_event_ensure(procedure=procs[5], province=province, kind=EventKind.AMENDED,
                            decision_no="8/QĐ-UBND", decision_date=D(2024, 3, 1))
-    procedure_event_record(procedure=procs[6], province=province, kind=EventKind.ABOLISHED,
+    procedure_event_ensure(procedure=procs[6], province=province, kind=EventKind.ABOLISHED,
                            decision_no="9/QĐ-UBND", decision_date=D(2026, 4, 1))
     report = simplification_report(province=province, date_from=D(2026, 1, 1), date_to=D(2026, 12, 31))
     assert report["in_force"] == 8
@@ -134,9 +134,9 @@ def test_simplification_report_counts_in_force_simplified_and_period_events(prov
 
 
 def test_recording_the_same_event_twice_keeps_one_row(province, birth):
-    a = procedure_event_record(procedure=birth, province=province, kind=EventKind.SIMPLIFIED,
+    a = procedure_event_ensure(procedure=birth, province=province, kind=EventKind.SIMPLIFIED,
                                decision_no="1/QĐ", decision_date=D(2026, 1, 2))
-    b = procedure_event_record(procedure=birth, province=province, kind=EventKind.SIMPLIFIED,
+    b = procedure_event_ensure(procedure=birth, province=province, kind=EventKind.SIMPLIFIED,
                                decision_no="1/QĐ", decision_date=D(2026, 1, 2))
     assert a.pk == b.pk
 

@@ -85,3 +85,12 @@ def test_any_text_parses_to_a_known_unit_and_a_non_negative_value(text):
 def test_n_working_days_is_never_flagged(n, unit):
     parsed = parse_processing_time(f"{n} {unit}")
     assert (parsed.value, parsed.unit, parsed.ambiguous) == (n, "working_days", False)
+
+
+def test_an_implausibly_large_number_is_flagged_not_crashed_on():
+    from cchc.catalog.timeparse import parse_processing_time
+
+    parsed = parse_processing_time("10000000000000000000000000000")
+    assert parsed.value is None and parsed.ambiguous
+    big = parse_processing_time("100000 Ngày làm việc")
+    assert big.value is None and big.unit == "working_days"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "dossiers"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("mot-cua/ho-so/<str:code>/phieu/<slug:slug>/", views.dossier_pdf, name="pdf"),
     path("mot-cua/ho-so/<str:code>/tep/<int:doc_id>/", views.document_download, name="document"),
     path("mot-cua/so-theo-doi/", views.register_export, name="register"),
+    path("mot-cua/thong-ke/", dashboard_views.dashboard, name="dashboard"),
     # citizens
     path("dich-vu-cong/", views.portal_home, name="portal"),
     path("dich-vu-cong/nop/<int:pp_id>/", views.portal_file, name="portal_file"),

@@ -12,7 +12,8 @@ Platform commands (stable; `--json` prints machine-readable output on stdout):
 Anything else is passed to Django's management commands with the settings preset:
   cchc migrate, cchc runserver, cchc createsuperuser, cchc spectacular, ...
 
-Errors: a CliError prints "lỗi: ..." on stderr and exits with its code (2 for bad input).
+Errors: a CliError prints "lỗi: ..." on stderr and exits with its code (2 for bad input); a DomainError
+raised by a service does the same with exit code 2, so handlers need not convert it.
 """
 
 from __future__ import annotations
@@ -97,6 +98,13 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a service's DomainError is bad input too: one place turns it into "lỗi: …", exit 2
+        from cchc.core.errors import DomainError
+
+        if not isinstance(exc, DomainError):
+            raise
+        sys.stderr.write(f"lỗi: {exc.message}\n")
+        return 2
 
 
 def run() -> None:  # pragma: no cover - console entry

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from cchc.cli import CliError, emit_json
+from cchc.cli import emit_json
 
 
 def register(sub) -> None:
@@ -32,16 +32,12 @@ def register(sub) -> None:
 
 
 def cmd_token(args) -> int:
-    from cchc.core.errors import DomainError
     from cchc.core.setup import migrate_if_needed
 
     from .services import user_token_get_or_create
 
     migrate_if_needed(stdout=sys.stderr)  # a token needs no reference data, only the tables
-    try:
-        user, key, _ = user_token_get_or_create(username=args.username, actor="cli")
-    except DomainError as exc:
-        raise CliError(exc.message, code=2) from exc
+    user, key, _ = user_token_get_or_create(username=args.username, actor="cli")
     if args.json:
         emit_json({"username": user.username, "token": key})
     else:
@@ -50,17 +46,13 @@ def cmd_token(args) -> int:
 
 
 def cmd_create(args) -> int:
-    from cchc.core.errors import DomainError
     from cchc.core.setup import ensure_ready
 
     from .services import user_create
 
     ensure_ready(stdout=sys.stderr)
-    try:
-        user = user_create(username=args.username, role=args.role, unit_code=args.unit, password=args.password,
-                           full_name=args.full_name, actor="cli")
-    except DomainError as exc:
-        raise CliError(exc.message, code=2) from exc
+    user = user_create(username=args.username, role=args.role, unit_code=args.unit, password=args.password,
+                       full_name=args.full_name, actor="cli")
     data = {"username": user.username, "role": user.role, "unit": user.unit.code if user.unit_id else None,
             "has_password": user.has_usable_password()}
     if args.json:

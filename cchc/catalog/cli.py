@@ -59,16 +59,12 @@ def _province(code: str):
 
 
 def cmd_import(args) -> int:
-    from cchc.core.errors import DomainError
     from cchc.core.setup import migrate_if_needed
 
     from .services import procedure_import
 
     migrate_if_needed(stdout=sys.stderr)
-    try:
-        summary = procedure_import(path=args.file)
-    except DomainError as exc:
-        raise CliError(exc.message) from exc
+    summary = procedure_import(path=args.file)
     if args.json:
         emit_json(summary)
     else:

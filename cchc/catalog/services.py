@@ -220,11 +220,17 @@ def procedure_publish(
 
 
 @transaction.atomic
-def procedure_event_record(
+def procedure_event_ensure(
     *, procedure: Procedure, kind: str, decision_no: str, decision_date: dt.date, province=None,
     time_before=None, time_after=None, note: str = "", actor=None,
 ) -> ProcedureEvent:
-    """Ghi sự kiện của thủ tục (ban hành mới, sửa đổi, bãi bỏ, đơn giản hóa, cắt giảm thời gian)."""
+    """Bảo đảm có sự kiện của thủ tục (ban hành mới, sửa đổi, bãi bỏ, đơn giản hóa, cắt giảm thời gian).
+
+    Lenient and idempotent, for imports and scripts: the same (procedure, province, kind, decision number,
+    decision date) again returns the existing row (no second audit event); `province=None` is a national
+    event; no actor = the system. The staff form uses the strict `staff_services.procedure_event_record`
+    (decision number required, time-cut checks, 409 on a duplicate, optional closing of versions).
+    """
     if kind not in EventKind.values:
         raise DomainError("Loại sự kiện không hợp lệ.", code="invalid_kind", field="kind")
     decision_date = _date(decision_date, "decision_date")

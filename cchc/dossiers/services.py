@@ -795,38 +795,53 @@ def dossier_attach_document(*, dossier=None, code=None, actor, uploaded_file, na
         _check_process_permission(actor, d)
         if d.status in wf.FINAL_STATES:
             raise ConflictError("Hồ sơ đã kết thúc; không bổ sung tệp.", code="dossier_closed")
-        now = timezone.now()
-        rel = Path("dossiers") / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
-        target = Path(settings.MEDIA_ROOT) / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        uploaded_file.seek(0)
-        written = 0
+        doc = document_store(dossier=d, uploaded_file=uploaded_file, ext=ext, content_type=content_type, name=name,
+                             kind=kind, user=actor if getattr(actor, "pk", None) else None, audit_data={"kind": kind})
+    return doc
+
+
+def document_store(*, dossier: Dossier, uploaded_file, ext: str, content_type: str, name: str, kind: str, user,
+                   audit_data: dict) -> DossierDocument:
+    """Lưu tệp đính kèm of a dossier already locked by the caller (staff or applicant upload, one code path).
+
+    Streams the file to MEDIA_ROOT/dossiers/<yyyy>/<mm>/<uuid>.<ext> (≤ MAX_UPLOAD_BYTES, sha256), records the
+    DossierDocument, marks the dossier digitised (input) or with an electronic result (result), bumps its
+    version and writes the "dossier.attach" audit event (`audit_data` is added to it). The file is removed
+    again when anything after writing it fails.
+    """
+    now = timezone.now()
+    rel = Path("dossiers") / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
+    target = Path(settings.MEDIA_ROOT) / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    uploaded_file.seek(0)
+    written = 0
+    try:
         with open(target, "wb") as fh:
             for chunk in uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else [uploaded_file.read()]:
                 written += len(chunk)
                 if written > MAX_UPLOAD_BYTES:
-                    fh.close()
-                    target.unlink(missing_ok=True)
                     raise DomainError("file: tệp quá lớn; tối đa 10 MB.", code="too_large", field="file")
                 digest.update(chunk)
                 fh.write(chunk)
         original = Path(getattr(uploaded_file, "name", "") or "").name[:255]
         doc = DossierDocument.objects.create(
-            dossier=d, kind=kind, name=(name or original or "Tệp đính kèm")[:500], is_electronic=True,
+            dossier=dossier, kind=kind, name=(name or original or "Tệp đính kèm")[:500], is_electronic=True,
             file_path=str(rel), original_name=original, content_type=content_type, size=written,
-            sha256=digest.hexdigest(), uploaded_by=actor if getattr(actor, "pk", None) else None,
+            sha256=digest.hexdigest(), uploaded_by=user,
         )
         if kind == DossierDocument.KIND_INPUT:
-            d.has_electronic_documents = True
+            dossier.has_electronic_documents = True
         else:
-            d.has_electronic_result = True
-        d.version += 1
-        d.updated_by = actor if getattr(actor, "pk", None) else None
-        d.save()
-        audit_record(actor=actor, action="dossier.attach", obj=d, from_state=d.status, to_state=d.status,
-                     data={"document": doc.pk, "sha256": doc.sha256, "size": written, "type": content_type, "kind": kind})
-
+            dossier.has_electronic_result = True
+        dossier.version += 1
+        dossier.updated_by = user
+        dossier.save()
+        audit_record(actor=user, action="dossier.attach", obj=dossier, from_state=dossier.status, to_state=dossier.status,
+                     data={"document": doc.pk, "sha256": doc.sha256, "size": written, "type": content_type, **audit_data})
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return doc
 
 

@@ -28,8 +28,6 @@ never a 500. Every state-changing form carries the dossier version (optimistic l
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -185,6 +183,14 @@ def _desk_unit(user):
     return getattr(user, "unit", None)
 
 
+def _scoped_dossier(request, code: str) -> Dossier:
+    """The dossier `code` if it lies in the staff user's scope (selectors.dossier_get_for_user), else 404."""
+    try:
+        return selectors.dossier_get_for_user(user=request.user, code=code)
+    except NotFoundError:
+        raise Http404 from None
+
+
 def _can_process(user, d: Dossier) -> bool:
     return can(user, "process", d.unit) or (d.handling_unit_id is not None and can(user, "process", d.handling_unit))
 
@@ -196,6 +202,8 @@ def desk_home(request):
     """Quầy một cửa: procedure search (autofocus), intake form, and the officer's queue."""
     now = timezone.now()
     unit = _desk_unit(request.user)
+    if not can(request.user, "process", unit):  # lãnh đạo tỉnh, Sở Nội vụ: view only → the dashboard
+        return redirect("dossiers:dashboard")
     queue = urgency_queryset(
         selectors.dossiers_for_user(request.user).filter(status__in=list(wf.OPEN_STATES))
         .select_related("procedure", "unit", "handling_unit", "assignee"),
@@ -334,10 +342,7 @@ def desk_intake(request, procedure_code: str):
 @staff_required
 def receipt(request, code: str):
     """After intake: the dossier's code, token and due time, and the "In giấy tiếp nhận" button."""
-    try:
-        d = selectors.dossier_get_for_user(user=request.user, code=code)
-    except NotFoundError:
-        raise Http404 from None
+    d = _scoped_dossier(request, code)
     return render(request, "dossiers/receipt.html", {"d": d, "badge": due_badge(d), "lookup_url": _lookup_url(request)})
 
 
@@ -458,10 +463,7 @@ def _detail_context(request, d: Dossier, *, forms_by_action=None, action_error=N
 @staff_required
 def dossier_detail(request, code: str):
     """Chi tiết hồ sơ: data, allowed transitions as buttons, control sheet, pauses, apologies, audit trail."""
-    try:
-        d = selectors.dossier_get_for_user(user=request.user, code=code)
-    except NotFoundError:
-        raise Http404 from None
+    d = _scoped_dossier(request, code)
     return render(request, "dossiers/detail.html", _detail_context(request, d))
 
 
@@ -469,10 +471,7 @@ def dossier_detail(request, code: str):
 @require_POST
 def dossier_action(request, code: str, action: str):
     """POST one workflow action through services.dossier_transition; errors re-render the detail page."""
-    try:
-        d = selectors.dossier_get_for_user(user=request.user, code=code)
-    except NotFoundError:
-        raise Http404 from None
+    d = _scoped_dossier(request, code)
     if action not in wf.ALLOWED_TRANSITIONS:
         raise Http404
     form = ActionForm(request.POST, request.FILES)
@@ -524,10 +523,7 @@ def dossier_action(request, code: str, action: str):
 @require_POST
 def issue_electronic_result(request, code: str):
     """Phát hành kết quả điện tử for a settled dossier (optionally from an uploaded PDF)."""
-    try:
-        d = selectors.dossier_get_for_user(user=request.user, code=code)
-    except NotFoundError:
-        raise Http404 from None
+    d = _scoped_dossier(request, code)
     form = ElectronicResultForm(request.POST, request.FILES)
     error = None
     if form.is_valid():
@@ -562,10 +558,7 @@ def dossier_pdf(request, code: str, slug: str):
     kind = PDF_KINDS.get(slug)
     if kind is None:
         raise Http404
-    try:
-        d = selectors.dossier_get_for_user(user=request.user, code=code)
-    except NotFoundError:
-        raise Http404 from None
+    d = _scoped_dossier(request, code)
     if kind == "receipt" and not d.received_at:
         return _error_page(request, 409, "Chưa tiếp nhận", "Hồ sơ trực tuyến chưa được tiếp nhận nên chưa có giấy tiếp nhận.")
     if kind == "supplement" and not d.pauses.filter(kind="supplement").exists():
@@ -588,10 +581,7 @@ def _document_response(doc: DossierDocument):
 
 @staff_required
 def document_download(request, code: str, doc_id: int):
-    try:
-        d = selectors.dossier_get_for_user(user=request.user, code=code)
-    except NotFoundError:
-        raise Http404 from None
+    d = _scoped_dossier(request, code)
     doc = d.documents.filter(pk=doc_id).first()
     if doc is None:
         raise Http404
@@ -600,10 +590,7 @@ def document_download(request, code: str, doc_id: int):
 
 @staff_required
 def result_download(request, code: str, result_id: int):
-    try:
-        d = selectors.dossier_get_for_user(user=request.user, code=code)
-    except NotFoundError:
-        raise Http404 from None
+    d = _scoped_dossier(request, code)
     result = d.electronic_results.filter(pk=result_id).first()
     if result is None:
         raise Http404
@@ -776,8 +763,8 @@ def applicant_document_attach(*, dossier: Dossier, user, uploaded_file, name: st
     """Tệp do người nộp tải lên (own dossier, while it waits for acceptance or a supplement).
 
     Thin service written here because D1's dossier_attach_document is for staff ("process" permission).
-    Same checks as D1's: size ≤ services.MAX_UPLOAD_BYTES, type decided by content (services._detect_type),
-    sha256, uuid file name under MEDIA_ROOT; audit event "dossier.attach" in the same transaction.
+    Same checks as D1's: size ≤ services.MAX_UPLOAD_BYTES, type decided by content (services._detect_type);
+    stored by the same services.document_store (sha256, uuid file name under MEDIA_ROOT, audit "dossier.attach").
     """
     if uploaded_file is None:
         raise DomainError("file: chưa chọn tệp.", code="required", field="file")
@@ -801,32 +788,8 @@ def applicant_document_attach(*, dossier: Dossier, user, uploaded_file, name: st
             raise ForbiddenError("Bạn chỉ tải tệp lên hồ sơ của mình.", code="forbidden")
         if d.status not in (wf.WAITING_ACCEPTANCE, wf.SUPPLEMENT_REQUESTED):
             raise ConflictError("Chỉ tải tệp khi hồ sơ chờ tiếp nhận hoặc đang được yêu cầu bổ sung.", code="dossier_locked")
-        now = timezone.now()
-        rel = Path("dossiers") / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
-        target = Path(settings.MEDIA_ROOT) / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        uploaded_file.seek(0)
-        with open(target, "wb") as fh:
-            for chunk in uploaded_file.chunks():
-                digest.update(chunk)
-                fh.write(chunk)
-        original = Path(uploaded_file.name or "").name[:255]
-        try:
-            doc = DossierDocument.objects.create(
-                dossier=d, kind=DossierDocument.KIND_INPUT, name=(name or original or "Tệp đính kèm")[:500],
-                is_electronic=True, file_path=str(rel), original_name=original, content_type=content_type, size=size,
-                sha256=digest.hexdigest(), uploaded_by=user,
-            )
-            d.has_electronic_documents = True
-            d.version += 1
-            d.updated_by = user
-            d.save()
-            audit_record(actor=user, action="dossier.attach", obj=d, from_state=d.status, to_state=d.status,
-                         data={"document": doc.pk, "sha256": doc.sha256, "size": size, "type": content_type, "by": "applicant"})
-        except Exception:
-            target.unlink(missing_ok=True)
-            raise
+        doc = services.document_store(dossier=d, uploaded_file=uploaded_file, ext=ext, content_type=content_type, name=name,
+                                      kind=DossierDocument.KIND_INPUT, user=user, audit_data={"by": "applicant"})
     return doc
 
 
@@ -1062,6 +1025,9 @@ def verify_upload(request):
     error = None
     if request.method == "POST":
         upload = request.FILES.get("file")
+        if _lookup_throttled(request):  # checking a signature costs CPU: same per-client limit as the lookup
+            return render(request, "dossiers/verify.html", {"check": None, "error": "Bạn thao tác quá nhiều lần; vui lòng thử lại sau ít phút."},
+                          status=429)
         if upload is None:
             error = "Chưa chọn tệp."
         elif upload.size > results.MAX_RESULT_BYTES:

@@ -55,12 +55,9 @@ def cmd_import_results(args) -> int:
         from cchc.surveys.services import published_results_import
     except ImportError:
         raise CliError("chức năng nhập kết quả chỉ số công bố (cchc.surveys) chưa sẵn sàng", code=1) from None
-    from cchc.core.errors import DomainError
 
     try:
         summary = published_results_import(path=args.file, actor=None)
-    except DomainError as exc:
-        raise CliError(exc.message, code=2) from None
     except FileNotFoundError:
         raise CliError(f"{args.file}: không tìm thấy tệp", code=2) from None
     if args.json:
@@ -79,16 +76,12 @@ def cmd_import_results(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from cchc.core.errors import DomainError
     from cchc.core.setup import migrate_if_needed
 
     migrate_if_needed(stdout=sys.stderr)  # a report reads a cycle, not reference data
     from .reports import lost_points_pdf, lost_points_xlsx
 
-    try:
-        data = lost_points_xlsx(cycle_id=args.cycle) if args.format == "xlsx" else lost_points_pdf(cycle_id=args.cycle)
-    except DomainError as exc:
-        raise CliError(exc.message, code=2) from None
+    data = lost_points_xlsx(cycle_id=args.cycle) if args.format == "xlsx" else lost_points_pdf(cycle_id=args.cycle)
     try:
         with open(args.output, "wb") as fh:
             fh.write(data)

@@ -165,6 +165,8 @@ def criteria_set_replace_tree(*, criteria_set: CriteriaSet, rows: Iterable[Mappi
     cs = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
     if cs.owner is not None:
         _require(actor, "appraise", cs.owner)
+    elif actor is not None and not can(actor, "admin"):
+        raise ForbiddenError("Chỉ quản trị hệ thống được thay bộ tiêu chí dùng chung.")
     if _set_in_use(cs):
         raise ConflictError("Bộ tiêu chí đang được dùng trong kỳ đánh giá đã bắt đầu; hãy sao chép thành phiên bản mới.", code="in_use")
     norm, tree = validate_criteria_rows(rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -144,7 +145,7 @@ def published_results_import(*, path, actor=None, index_kind: str | None = None)
 
     good = [r for r in rows if not r.reject]
     provinces_known = _registry_has_provinces()
-    imported = updated = unchanged = 0
+    counts: Counter = Counter()
     saved: dict[int, PublishedResult] = {}
     for row in good:
         c = row.data["clean"]
@@ -155,26 +156,15 @@ def published_results_import(*, path, actor=None, index_kind: str | None = None)
         values["unit_id"] = unit.pk if unit else None
         for f in ("score", "rank", "rank_of", "regional_rank", "previous_score_stated"):
             values[f] = c[f]
-        obj = PublishedResult.objects.select_for_update().filter(
-            index_kind=c["index_kind"], component=c["component"], year=c["year"], entity_key=c["entity_key"],
-            source_key=c["source_key"],
-        ).first()
-        if obj is None:
-            obj = PublishedResult(
-                index_kind=c["index_kind"], component=c["component"], year=c["year"], source_key=c["source_key"], **values
-            )
-            obj.save()
-            imported += 1
-        else:
-            changed = [f for f in RESULT_FIELDS if _differs(getattr(obj, f), values[f])]
-            if changed:
-                for f in changed:
-                    setattr(obj, f, values[f])
-                obj.save()
-                updated += 1
-            else:
-                unchanged += 1
+        obj, outcome = _upsert(
+            PublishedResult, fields=RESULT_FIELDS, values=values,
+            lookup={"index_kind": c["index_kind"], "component": c["component"], "year": c["year"],
+                    "entity_key": c["entity_key"], "source_key": c["source_key"]},
+            create={"index_kind": c["index_kind"], "component": c["component"], "year": c["year"], "source_key": c["source_key"]},
+        )
+        counts[outcome] += 1
         saved[row.line] = obj
+    imported, updated, unchanged = counts["imported"], counts["updated"], counts["unchanged"]
 
     # Consistency checks over the stored series of every index touched by this file.
     kinds = {r.data["clean"]["index_kind"] for r in good}
@@ -235,6 +225,23 @@ def _summary(fmt, rows, imported, updated, unchanged, kinds, kind_source) -> dic
     }
 
 
+def _upsert(model, *, lookup: dict, create: dict, values: dict, fields) -> tuple[object, str]:
+    """One imported row: find it by `lookup` (locked), create it from `create` + `values`, or update the
+    `fields` that differ. Returns (row, "imported" | "updated" | "unchanged")."""
+    obj = model.objects.select_for_update().filter(**lookup).first()
+    if obj is None:
+        obj = model(**create, **values)
+        obj.save()
+        return obj, "imported"
+    changed = [f for f in fields if _differs(getattr(obj, f), values[f])]
+    if not changed:
+        return obj, "unchanged"
+    for f in changed:
+        setattr(obj, f, values[f])
+    obj.save()
+    return obj, "updated"
+
+
 def _import_aggregates(rows, *, actor, path: str) -> dict:
     for row in rows:
         pub.clean_aggregate(row)
@@ -249,28 +256,19 @@ def _import_aggregates(rows, *, actor, path: str) -> dict:
             continue
         seen[key] = row.line
     good = [r for r in rows if not r.reject]
-    imported = updated = unchanged = 0
+    counts: Counter = Counter()
     saved = {}
     for row in good:
         c = row.data["clean"]
         values = {f: c[f] for f in AGGREGATE_FIELDS}
-        obj = PublishedAggregate.objects.select_for_update().filter(
-            index_kind=c["index_kind"], year=c["year"], key=c["key"], source_key=c["source_key"]
-        ).first()
-        if obj is None:
-            obj = PublishedAggregate(index_kind=c["index_kind"], year=c["year"], source_key=c["source_key"], **values)
-            obj.save()
-            imported += 1
-        else:
-            changed = [f for f in AGGREGATE_FIELDS if _differs(getattr(obj, f), values[f])]
-            if changed:
-                for f in changed:
-                    setattr(obj, f, values[f])
-                obj.save()
-                updated += 1
-            else:
-                unchanged += 1
+        obj, outcome = _upsert(
+            PublishedAggregate, fields=AGGREGATE_FIELDS, values=values,
+            lookup={"index_kind": c["index_kind"], "year": c["year"], "key": c["key"], "source_key": c["source_key"]},
+            create={"index_kind": c["index_kind"], "year": c["year"], "source_key": c["source_key"]},
+        )
+        counts[outcome] += 1
         saved[obj.pk] = row
+    imported, updated, unchanged = counts["imported"], counts["updated"], counts["unchanged"]
     kinds = {r.data["clean"]["index_kind"] for r in good}
     stored = list(PublishedAggregate.objects.select_for_update().filter(index_kind__in=kinds))
     figures = []
@@ -465,7 +463,11 @@ def survey_close(*, survey: Survey, actor=None) -> Survey:
     s = Survey.objects.select_for_update().get(pk=survey.pk)
     if s.status == SurveyStatus.CLOSED:
         raise ConflictError("Đợt khảo sát đã kết thúc.", code="closed")
-    _require(actor, "manage", s.province) if s.province else None
+    if s.province is not None:
+        _require(actor, "manage", s.province)
+    else:  # no organising province: only someone who manages every surveyed unit may close it
+        for sample in SurveyUnit.objects.filter(survey=s).select_related("unit"):
+            _require(actor, "manage", sample.unit)
     old = s.status
     s.status = SurveyStatus.CLOSED
     s.save(update_fields=["status"])

@@ -85,6 +85,12 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{VAR_DIR / 'cchc.sqlite3'}"
+if "DATABASE_URL" not in os.environ:
+    # The embedded default lives under var/; create it so `cchc ...` works on a fresh checkout.
+    try:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # read-only checkout: the database error that follows names the path
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -492,13 +492,8 @@ def dossier_action(request, code: str, action: str):
         else:
             messages.success(request, f"{wf.ACTION_LABELS[action]}: đã thực hiện. Trạng thái: {d.status_label}.")
             if issue:
-                upload = form.cleaned_data.get("result_file")
                 try:
-                    results.electronic_result_issue(
-                        dossier=d, actor=request.user, source_pdf=upload.read() if upload else None,
-                        title=form.cleaned_data.get("result_title", ""), number=form.cleaned_data.get("result_number", ""),
-                        summary=form.cleaned_data.get("result_summary", ""), lookup_url=_lookup_url(request),
-                    )
+                    _issue_result(request, d, form.cleaned_data)
                 except DomainError as exc:
                     messages.error(request, f"Đã có kết quả nhưng chưa phát hành được kết quả điện tử: {_friendly(exc)}")
                 else:
@@ -519,6 +514,16 @@ def dossier_action(request, code: str, action: str):
     return render(request, "dossiers/detail.html", ctx, status=_status_for(error))
 
 
+def _issue_result(request, d: Dossier, data: dict):
+    """Sign and issue the electronic result from the result fields of a form (uploaded PDF optional)."""
+    upload = data.get("result_file")
+    return results.electronic_result_issue(
+        dossier=d, actor=request.user, source_pdf=upload.read() if upload else None,
+        title=data.get("result_title", ""), number=data.get("result_number", ""),
+        summary=data.get("result_summary", ""), lookup_url=_lookup_url(request),
+    )
+
+
 @staff_required
 @require_POST
 def issue_electronic_result(request, code: str):
@@ -527,13 +532,8 @@ def issue_electronic_result(request, code: str):
     form = ElectronicResultForm(request.POST, request.FILES)
     error = None
     if form.is_valid():
-        upload = form.cleaned_data.get("result_file")
         try:
-            results.electronic_result_issue(
-                dossier=d, actor=request.user, source_pdf=upload.read() if upload else None,
-                title=form.cleaned_data.get("result_title", ""), number=form.cleaned_data.get("result_number", ""),
-                summary=form.cleaned_data.get("result_summary", ""), lookup_url=_lookup_url(request),
-            )
+            _issue_result(request, d, form.cleaned_data)
         except DomainError as exc:
             error = exc
         else:

@@ -9,6 +9,9 @@ from cchc.accounts.models import Role, User
 from cchc.catalog.models import Procedure, ProvinceProcedure
 from cchc.units.models import Unit, UnitKind
 
+# The smallest valid one-page PDF, for uploads and signing.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
 
 def make_world(*, time_value=Decimal("3"), time_unit="working_days", effective_from=date(2020, 1, 1)) -> dict:
     """Province T, its service centre (agency id H99.01), a department, a commune with its desk; staff."""

@@ -13,16 +13,9 @@ from cchc.dossiers import results, services
 from cchc.dossiers import workflow as wf
 from cchc.dossiers.models import DossierDocument
 
-from .factories import applicant
+from .factories import PDF_BYTES, applicant
 
 pytestmark = pytest.mark.django_db
-
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _pki_in_tmp(settings, tmp_path):
-    settings.VAR_DIR = tmp_path / "var"
 
 
 @pytest.fixture

@@ -117,7 +117,11 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "vi")
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# The pages are written in Vietnamese; Django's own strings (admin, forms, validation) follow them whatever
+# the browser asks for (an English Accept-Language must not give an English admin next to Vietnamese pages).
+LANGUAGES = [("vi", "Tiếng Việt")]
+# Vietnamese for the Django strings its own "vi" catalogue lacks ("Show counts", …): cchc/locale wins.
+LOCALE_PATHS = [BASE_DIR / "cchc" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cchc.core import views as core_views
@@ -13,6 +15,8 @@ api_patterns = [path("", include(f"cchc.{app}.api_urls")) for app in APPS]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # browsers ask for /favicon.ico whatever the page links: send them to the SVG icon (no 404 in the logs)
+    path("favicon.ico", RedirectView.as_view(url=static("cchc/favicon.svg"), permanent=True)),
     path("dang-nhap/", core_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", core_views.logout_view, name="logout"),
     path("quan-tri-he-thong/", admin.site.urls),

@@ -22,12 +22,16 @@ STAFF_ROLES = {r for r in Role if r != Role.CITIZEN}
 class User(AbstractUser):
     """Người dùng. Staff have a unit and a staff role; citizens have role CITIZEN and no unit."""
 
-    role = models.CharField(max_length=32, choices=Role.choices, default=Role.CITIZEN, db_index=True)
-    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="users")
-    full_name = models.CharField(max_length=200, blank=True)
-    phone = models.CharField(max_length=20, blank=True, db_index=True)
-    id_number = models.CharField(max_length=20, blank=True, help_text="Số định danh cá nhân / mã số doanh nghiệp")
-    is_organisation = models.BooleanField(default=False)
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.CITIZEN, db_index=True, verbose_name="vai trò")
+    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="đơn vị công tác")
+    full_name = models.CharField(max_length=200, blank=True, verbose_name="họ và tên")
+    phone = models.CharField(max_length=20, blank=True, db_index=True, verbose_name="điện thoại")
+    id_number = models.CharField(max_length=20, blank=True, help_text="Số định danh cá nhân / mã số doanh nghiệp", verbose_name="số định danh cá nhân")
+    is_organisation = models.BooleanField(default=False, verbose_name="là tổ chức")
+
+    class Meta:
+        verbose_name = "tài khoản"
+        verbose_name_plural = "tài khoản"
 
     @property
     def is_staff_member(self) -> bool:

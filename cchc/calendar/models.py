@@ -28,8 +28,8 @@ class HolidayOverride(models.Model):
         "units.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="holiday_overrides",
         verbose_name="tỉnh/thành phố", help_text="Để trống: áp dụng toàn quốc.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name="thời điểm cập nhật")
 
     class Meta:
         ordering = ["date", "province_id"]
@@ -56,7 +56,7 @@ class ProvinceWorkingHours(models.Model):
     afternoon_start = models.TimeField("bắt đầu buổi chiều", default=time(13, 30))
     afternoon_end = models.TimeField("kết thúc buổi chiều", default=time(17, 0))
     legal_document = models.CharField("văn bản quy định", max_length=255, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="thời điểm cập nhật")
 
     class Meta:
         verbose_name = "giờ làm việc của tỉnh"

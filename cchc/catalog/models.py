@@ -36,33 +36,36 @@ class OnlineLevel(models.TextChoices):
 class Procedure(models.Model):
     """Thủ tục hành chính: one procedure of the national catalogue (mã thủ tục, e.g. 1.001193)."""
 
-    code = models.CharField(max_length=40, unique=True)
-    name = models.TextField()
-    name_folded = models.TextField(editable=False, db_index=False)
-    field = models.CharField(max_length=255, blank=True, help_text="Lĩnh vực")
-    levels = models.CharField(max_length=255, blank=True, help_text="Cấp thực hiện")
-    issuing_agency = models.CharField(max_length=255, blank=True, help_text="Cơ quan ban hành")
-    implementing_agency = models.TextField(blank=True, help_text="Cơ quan thực hiện")
-    decision_no = models.CharField(max_length=255, blank=True, help_text="Quyết định công bố")
-    channels = models.CharField(max_length=120, blank=True, help_text="trực tiếp; bưu chính; trực tuyến")
-    has_online_channel = models.BooleanField(default=False)
-    fee_text = models.TextField(blank=True, help_text="Phí, lệ phí")
-    time_raw = models.TextField(blank=True, help_text="Thời hạn giải quyết, nguyên văn")
-    time_value = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    time_unit = models.CharField(max_length=20, choices=TimeUnit.choices, default=TimeUnit.UNKNOWN)
-    time_ambiguous = models.BooleanField(default=False, help_text="Thời hạn cần xác minh (số không đơn vị, 'Ngày')")
-    data_note = models.TextField(blank=True, help_text="Ghi chú chất lượng dữ liệu")
-    source_url = models.URLField(max_length=500, blank=True)
-    is_active = models.BooleanField(default=True)
-    kind = models.CharField(max_length=120, blank=True, help_text="Loại thủ tục")
-    detail_url = models.URLField(max_length=500, blank=True, help_text="Trang chi tiết trên Cổng DVCQG")
+    code = models.CharField(max_length=40, unique=True, verbose_name="mã thủ tục")
+    name = models.TextField(verbose_name="tên thủ tục")
+    name_folded = models.TextField(editable=False, db_index=False, verbose_name="tên không dấu")
+    field = models.CharField(max_length=255, blank=True, help_text="Lĩnh vực", verbose_name="lĩnh vực")
+    levels = models.CharField(max_length=255, blank=True, help_text="Cấp thực hiện", verbose_name="cấp thực hiện")
+    issuing_agency = models.CharField(max_length=255, blank=True, help_text="Cơ quan ban hành", verbose_name="cơ quan ban hành")
+    implementing_agency = models.TextField(blank=True, help_text="Cơ quan thực hiện", verbose_name="cơ quan thực hiện")
+    decision_no = models.CharField(max_length=255, blank=True, help_text="Quyết định công bố", verbose_name="số quyết định")
+    channels = models.CharField(max_length=120, blank=True, help_text="trực tiếp; bưu chính; trực tuyến", verbose_name="kênh thực hiện")
+    has_online_channel = models.BooleanField(default=False, verbose_name="có dịch vụ công trực tuyến")
+    fee_text = models.TextField(blank=True, help_text="Phí, lệ phí", verbose_name="phí, lệ phí")
+    time_raw = models.TextField(blank=True, help_text="Thời hạn giải quyết, nguyên văn", verbose_name="thời hạn (nguyên văn)")
+    time_value = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, verbose_name="thời hạn giải quyết")
+    time_unit = models.CharField(max_length=20, choices=TimeUnit.choices, default=TimeUnit.UNKNOWN, verbose_name="đơn vị thời hạn")
+    time_ambiguous = models.BooleanField(default=False, help_text="Thời hạn cần xác minh (số không đơn vị, 'Ngày')", verbose_name="thời hạn chưa rõ")
+    data_note = models.TextField(blank=True, help_text="Ghi chú chất lượng dữ liệu", verbose_name="ghi chú dữ liệu")
+    source_url = models.URLField(max_length=500, blank=True, verbose_name="đường dẫn nguồn")
+    is_active = models.BooleanField(default=True, verbose_name="đang hoạt động")
+    kind = models.CharField(max_length=120, blank=True, help_text="Loại thủ tục", verbose_name="loại thủ tục")
+    detail_url = models.URLField(max_length=500, blank=True, help_text="Trang chi tiết trên Cổng DVCQG", verbose_name="đường dẫn chi tiết")
     search_text = models.TextField(
         blank=True, editable=False,
         help_text="Tên đã gấp, các từ cách nhau một dấu cách và có dấu cách đầu (tìm theo tiền tố từ)",
+        verbose_name="văn bản tìm kiếm",
     )
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name="thời điểm cập nhật")
 
     class Meta:
+        verbose_name = "thủ tục hành chính"
+        verbose_name_plural = "thủ tục hành chính"
         ordering = ["code"]
         # covering index: the search index signature counts active procedures on every search
         indexes = [models.Index(fields=["is_active"], name="catalog_procedure_active")]
@@ -115,27 +118,31 @@ class ProvinceProcedure(models.Model):
     keeps the row that applied on its receipt date.
     """
 
-    province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="published_procedures")
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="publications")
+    province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="published_procedures", verbose_name="tỉnh")
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="publications", verbose_name="thủ tục")
     desk = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="desk_procedures",
         help_text="Nơi tiếp nhận",
+        verbose_name="bộ phận một cửa tiếp nhận",
     )
     handling_unit = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="handled_procedures",
         help_text="Cơ quan giải quyết",
+        verbose_name="đơn vị giải quyết",
     )
-    level = models.CharField(max_length=20, blank=True, help_text="province | commune")
-    time_value = models.DecimalField(max_digits=8, decimal_places=2)
-    time_unit = models.CharField(max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS)
-    online_level = models.CharField(max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
-    accepts_post = models.BooleanField(default=True)
-    fee_amount = models.DecimalField(max_digits=14, decimal_places=0, default=0)
-    decision_no = models.CharField(max_length=120, blank=True)
-    effective_from = models.DateField()
-    effective_to = models.DateField(null=True, blank=True)
+    level = models.CharField(max_length=20, blank=True, help_text="province | commune", verbose_name="cấp thực hiện")
+    time_value = models.DecimalField(max_digits=8, decimal_places=2, verbose_name="thời hạn giải quyết")
+    time_unit = models.CharField(max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS, verbose_name="đơn vị thời hạn")
+    online_level = models.CharField(max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE, verbose_name="mức dịch vụ trực tuyến")
+    accepts_post = models.BooleanField(default=True, verbose_name="nhận qua bưu chính")
+    fee_amount = models.DecimalField(max_digits=14, decimal_places=0, default=0, verbose_name="lệ phí (đồng)")
+    decision_no = models.CharField(max_length=120, blank=True, verbose_name="số quyết định")
+    effective_from = models.DateField(verbose_name="hiệu lực từ")
+    effective_to = models.DateField(null=True, blank=True, verbose_name="hiệu lực đến")
 
     class Meta:
+        verbose_name = "thủ tục áp dụng tại tỉnh"
+        verbose_name_plural = "thủ tục áp dụng tại tỉnh"
         ordering = ["procedure__code", "-effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["province", "procedure", "level", "effective_from"], name="uniq_province_procedure_version")
@@ -162,19 +169,22 @@ class ProcedureEvent(models.Model):
     (a ministry's decision). The simplification report of a province counts that province's events.
     """
 
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="events")
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="events", verbose_name="thủ tục")
     province = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="procedure_events",
+        verbose_name="tỉnh",
     )
-    kind = models.CharField(max_length=20, choices=EventKind.choices, db_index=True)
-    decision_no = models.CharField(max_length=120, blank=True, help_text="Số quyết định")
-    decision_date = models.DateField(db_index=True, help_text="Ngày quyết định")
-    time_before = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    time_after = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=EventKind.choices, db_index=True, verbose_name="loại sự kiện")
+    decision_no = models.CharField(max_length=120, blank=True, help_text="Số quyết định", verbose_name="số quyết định")
+    decision_date = models.DateField(db_index=True, help_text="Ngày quyết định", verbose_name="ngày quyết định")
+    time_before = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, verbose_name="thời hạn trước")
+    time_after = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, verbose_name="thời hạn sau")
+    note = models.TextField(blank=True, verbose_name="ghi chú")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
 
     class Meta:
+        verbose_name = "sự kiện công bố thủ tục"
+        verbose_name_plural = "sự kiện công bố thủ tục"
         ordering = ["decision_date", "id"]
         indexes = [models.Index(fields=["province", "decision_date"])]
         constraints = [
@@ -193,11 +203,11 @@ class SearchSynonym(models.Model):
     `expansion` may hold several alternatives separated by ";" ("căn cước công dân; căn cước").
     """
 
-    term = models.CharField(max_length=120, unique=True, help_text="Cách gọi thông dụng, ví dụ: bằng lái")
-    term_folded = models.CharField(max_length=120, editable=False, db_index=True)
-    expansion = models.CharField(max_length=500, help_text="Tên trong danh mục; nhiều cách viết cách nhau bởi ';'")
-    is_active = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    term = models.CharField(max_length=120, unique=True, help_text="Cách gọi thông dụng, ví dụ: bằng lái", verbose_name="từ khóa")
+    term_folded = models.CharField(max_length=120, editable=False, db_index=True, verbose_name="từ khóa không dấu")
+    expansion = models.CharField(max_length=500, help_text="Tên trong danh mục; nhiều cách viết cách nhau bởi ';'", verbose_name="mở rộng thành")
+    is_active = models.BooleanField(default=True, verbose_name="đang hoạt động")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name="thời điểm cập nhật")
 
     class Meta:
         ordering = ["term"]

@@ -8,8 +8,12 @@ class AuditChainHead(models.Model):
     """One row that serialises appends to the audit chain (locked with select_for_update)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_seq = models.BigIntegerField(default=0, verbose_name="số thứ tự cuối")
+    last_hash = models.CharField(max_length=64, default="0" * 64, verbose_name="mã băm cuối")
+
+    class Meta:
+        verbose_name = "đầu chuỗi nhật ký"
+        verbose_name_plural = "đầu chuỗi nhật ký"
 
     def __str__(self) -> str:
         return f"audit head #{self.last_seq}"
@@ -22,21 +26,23 @@ class AuditEvent(models.Model):
     editing or deleting a row breaks the chain (`cchc audit verify`).
     """
 
-    seq = models.BigIntegerField(unique=True)
-    at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor_label = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=80, db_index=True)
-    object_type = models.CharField(max_length=80, db_index=True)
-    object_id = models.CharField(max_length=80, db_index=True)
-    from_state = models.CharField(max_length=40, blank=True)
-    to_state = models.CharField(max_length=40, blank=True)
-    reason = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    seq = models.BigIntegerField(unique=True, verbose_name="số thứ tự")
+    at = models.DateTimeField(db_index=True, verbose_name="thời điểm")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người thực hiện")
+    actor_label = models.CharField(max_length=200, blank=True, verbose_name="tên người thực hiện")
+    action = models.CharField(max_length=80, db_index=True, verbose_name="hành động")
+    object_type = models.CharField(max_length=80, db_index=True, verbose_name="loại đối tượng")
+    object_id = models.CharField(max_length=80, db_index=True, verbose_name="mã đối tượng")
+    from_state = models.CharField(max_length=40, blank=True, verbose_name="từ trạng thái")
+    to_state = models.CharField(max_length=40, blank=True, verbose_name="sang trạng thái")
+    reason = models.TextField(blank=True, verbose_name="lý do")
+    data = models.JSONField(default=dict, blank=True, verbose_name="dữ liệu")
+    prev_hash = models.CharField(max_length=64, verbose_name="mã băm trước")
+    hash = models.CharField(max_length=64, unique=True, verbose_name="mã băm")
 
     class Meta:
+        verbose_name = "nhật ký thao tác"
+        verbose_name_plural = "nhật ký thao tác"
         ordering = ["seq"]
         indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
 

@@ -72,11 +72,13 @@ class RequiredDocument(models.Model):
 class DossierCounter(models.Model):
     """Bộ đếm số thứ tự hồ sơ trong ngày, per agency identifier (locked with select_for_update)."""
 
-    agency_id = models.CharField(max_length=40)
-    day = models.DateField()
-    last_seq = models.PositiveIntegerField(default=0)
+    agency_id = models.CharField(max_length=40, verbose_name="mã cơ quan")
+    day = models.DateField(verbose_name="ngày")
+    last_seq = models.PositiveIntegerField(default=0, verbose_name="số thứ tự cuối")
 
     class Meta:
+        verbose_name = "bộ đếm mã hồ sơ"
+        verbose_name_plural = "bộ đếm mã hồ sơ"
         constraints = [models.UniqueConstraint(fields=["agency_id", "day"], name="uniq_dossier_counter_agency_day")]
 
     def __str__(self) -> str:
@@ -92,77 +94,86 @@ class Dossier(models.Model):
     time zone) dates stored so the early/on-time/late definitions are plain column comparisons.
     """
 
-    code = models.CharField(max_length=60, unique=True, help_text="Mã hồ sơ")
-    lookup_token = models.CharField(max_length=16, help_text="Mã tra cứu bí mật in trên giấy tiếp nhận")
-    status = models.CharField(max_length=32, choices=workflow.STATUS_CHOICES, db_index=True)
-    version = models.PositiveIntegerField(default=1, help_text="Khoá lạc quan: tăng mỗi lần thay đổi")
+    code = models.CharField(max_length=60, unique=True, help_text="Mã hồ sơ", verbose_name="mã hồ sơ")
+    lookup_token = models.CharField(max_length=16, help_text="Mã tra cứu bí mật in trên giấy tiếp nhận", verbose_name="mã tra cứu")
+    status = models.CharField(max_length=32, choices=workflow.STATUS_CHOICES, db_index=True, verbose_name="trạng thái")
+    version = models.PositiveIntegerField(default=1, help_text="Khoá lạc quan: tăng mỗi lần thay đổi", verbose_name="phiên bản")
 
-    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers", verbose_name="thủ tục")
     province_procedure = models.ForeignKey(
         "catalog.ProvinceProcedure", on_delete=models.PROTECT, related_name="dossiers",
         help_text="Phiên bản công bố áp dụng khi tiếp nhận",
+        verbose_name="thủ tục áp dụng tại tỉnh",
     )
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dossiers", help_text="Nơi tiếp nhận")
-    province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dossiers", help_text="Nơi tiếp nhận", verbose_name="đơn vị")
+    province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="tỉnh")
     handling_unit = models.ForeignKey(
         "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="handled_dossiers",
         help_text="Cơ quan đang giải quyết",
+        verbose_name="đơn vị giải quyết",
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_dossiers",
+        verbose_name="người đang xử lý",
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices, db_index=True)
-    result_channel = models.CharField(max_length=10, choices=ResultChannel.choices, default=ResultChannel.COUNTER)
+    channel = models.CharField(max_length=10, choices=Channel.choices, db_index=True, verbose_name="kênh nộp")
+    result_channel = models.CharField(max_length=10, choices=ResultChannel.choices, default=ResultChannel.COUNTER, verbose_name="hình thức nhận kết quả")
 
-    applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON)
-    applicant_name = models.CharField(max_length=255)
-    applicant_id_number = models.CharField(max_length=20, blank=True, help_text="Số định danh / mã số doanh nghiệp")
-    applicant_phone = models.CharField(max_length=20, blank=True)
-    applicant_email = models.EmailField(blank=True)
-    applicant_address = models.CharField(max_length=500, blank=True)
+    applicant_kind = models.CharField(max_length=16, choices=ApplicantKind.choices, default=ApplicantKind.PERSON, verbose_name="loại người nộp")
+    applicant_name = models.CharField(max_length=255, verbose_name="tên người nộp")
+    applicant_id_number = models.CharField(max_length=20, blank=True, help_text="Số định danh / mã số doanh nghiệp", verbose_name="số định danh người nộp")
+    applicant_phone = models.CharField(max_length=20, blank=True, verbose_name="điện thoại người nộp")
+    applicant_email = models.EmailField(blank=True, verbose_name="thư điện tử người nộp")
+    applicant_address = models.CharField(max_length=500, blank=True, verbose_name="địa chỉ người nộp")
     applicant_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="own_dossiers",
+        verbose_name="tài khoản người nộp",
     )
 
-    submitted_at = models.DateTimeField(null=True, blank=True, help_text="Nộp trực tuyến (chờ tiếp nhận)")
-    received_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="Tiếp nhận")
-    counted_from = models.DateTimeField(null=True, blank=True, help_text="Bắt đầu tính thời hạn")
-    due_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="Hạn trả kết quả")
-    due_date = models.DateField(null=True, blank=True, help_text="Ngày hẹn trả (giờ địa phương)")
-    original_due_at = models.DateTimeField(null=True, blank=True, help_text="Hạn tính lúc tiếp nhận, trước tạm dừng")
-    promised_at = models.DateTimeField(null=True, blank=True, help_text="Ngày hẹn lại theo phiếu xin lỗi")
-    time_value = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    time_unit = models.CharField(max_length=20, blank=True)
-    calendar_stamp = models.CharField(max_length=80, blank=True, help_text="Phiên bản lịch làm việc đã tính hạn")
-    settled_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="Có kết quả giải quyết")
-    settled_on = models.DateField(null=True, blank=True)
-    returned_at = models.DateTimeField(null=True, blank=True, help_text="Đã trả kết quả")
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="Nộp trực tuyến (chờ tiếp nhận)", verbose_name="thời điểm nộp")
+    received_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="Tiếp nhận", verbose_name="thời điểm tiếp nhận")
+    counted_from = models.DateTimeField(null=True, blank=True, help_text="Bắt đầu tính thời hạn", verbose_name="tính thời hạn từ")
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="Hạn trả kết quả", verbose_name="hạn giải quyết")
+    due_date = models.DateField(null=True, blank=True, help_text="Ngày hẹn trả (giờ địa phương)", verbose_name="ngày hẹn trả")
+    original_due_at = models.DateTimeField(null=True, blank=True, help_text="Hạn tính lúc tiếp nhận, trước tạm dừng", verbose_name="hạn ban đầu")
+    promised_at = models.DateTimeField(null=True, blank=True, help_text="Ngày hẹn lại theo phiếu xin lỗi", verbose_name="hẹn trả")
+    time_value = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, verbose_name="thời hạn giải quyết")
+    time_unit = models.CharField(max_length=20, blank=True, verbose_name="đơn vị thời hạn")
+    calendar_stamp = models.CharField(max_length=80, blank=True, help_text="Phiên bản lịch làm việc đã tính hạn", verbose_name="phiên bản lịch")
+    settled_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="Có kết quả giải quyết", verbose_name="thời điểm có kết quả")
+    settled_on = models.DateField(null=True, blank=True, verbose_name="ngày có kết quả")
+    returned_at = models.DateTimeField(null=True, blank=True, help_text="Đã trả kết quả", verbose_name="thời điểm trả kết quả")
     closed_at = models.DateTimeField(
         null=True, blank=True, db_index=True, help_text="Ra khỏi khâu giải quyết (có kết quả, từ chối hoặc rút)",
+        verbose_name="thời điểm kết thúc",
     )
-    paused_since = models.DateTimeField(null=True, blank=True)
-    supplement_count = models.PositiveSmallIntegerField(default=0)
-    apology_count = models.PositiveSmallIntegerField(default=0)
-    status_reason = models.TextField(blank=True, help_text="Lý do từ chối / rút / tạm dừng gần nhất")
+    paused_since = models.DateTimeField(null=True, blank=True, verbose_name="tạm dừng từ")
+    supplement_count = models.PositiveSmallIntegerField(default=0, verbose_name="số lần bổ sung")
+    apology_count = models.PositiveSmallIntegerField(default=0, verbose_name="số thư xin lỗi")
+    status_reason = models.TextField(blank=True, help_text="Lý do từ chối / rút / tạm dừng gần nhất", verbose_name="lý do trạng thái")
 
-    fee_amount = models.DecimalField(max_digits=14, decimal_places=0, default=0)
-    payment_status = models.CharField(max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.NOT_REQUIRED)
-    payment_reference = models.CharField(max_length=80, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    fee_amount = models.DecimalField(max_digits=14, decimal_places=0, default=0, verbose_name="lệ phí (đồng)")
+    payment_status = models.CharField(max_length=16, choices=PaymentStatus.choices, default=PaymentStatus.NOT_REQUIRED, verbose_name="tình trạng thanh toán")
+    payment_reference = models.CharField(max_length=80, blank=True, verbose_name="mã giao dịch")
+    paid_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm nộp phí")
 
-    has_electronic_documents = models.BooleanField(default=False, help_text="Có ít nhất một thành phần điện tử (số hóa)")
-    has_electronic_result = models.BooleanField(default=False, help_text="Có kết quả điện tử")
+    has_electronic_documents = models.BooleanField(default=False, help_text="Có ít nhất một thành phần điện tử (số hóa)", verbose_name="có hồ sơ điện tử")
+    has_electronic_result = models.BooleanField(default=False, help_text="Có kết quả điện tử", verbose_name="có kết quả điện tử")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="người tạo",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="thời điểm cập nhật")
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="người cập nhật",
     )
 
     class Meta:
+        verbose_name = "hồ sơ"
+        verbose_name_plural = "hồ sơ"
         ordering = ["-received_at", "-id"]
         indexes = [
             models.Index(fields=["unit", "received_at"]),
@@ -194,20 +205,22 @@ class DossierDocument(models.Model):
     KIND_RESULT = "result"
     KIND_CHOICES = [(KIND_INPUT, "Thành phần hồ sơ"), (KIND_RESULT, "Kết quả")]
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
-    required_document = models.ForeignKey(RequiredDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    kind = models.CharField(max_length=10, choices=KIND_CHOICES, default=KIND_INPUT)
-    name = models.CharField(max_length=500)
-    is_electronic = models.BooleanField(default=False)
-    file_path = models.CharField(max_length=300, blank=True, help_text="Đường dẫn tương đối trong MEDIA_ROOT")
-    original_name = models.CharField(max_length=255, blank=True)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents", verbose_name="hồ sơ")
+    required_document = models.ForeignKey(RequiredDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="giấy tờ yêu cầu")
+    kind = models.CharField(max_length=10, choices=KIND_CHOICES, default=KIND_INPUT, verbose_name="loại giấy tờ")
+    name = models.CharField(max_length=500, verbose_name="tên")
+    is_electronic = models.BooleanField(default=False, verbose_name="bản điện tử")
+    file_path = models.CharField(max_length=300, blank=True, help_text="Đường dẫn tương đối trong MEDIA_ROOT", verbose_name="đường dẫn tệp")
+    original_name = models.CharField(max_length=255, blank=True, verbose_name="tên tệp gốc")
+    content_type = models.CharField(max_length=100, blank=True, verbose_name="kiểu tệp")
+    size = models.PositiveBigIntegerField(default=0, verbose_name="dung lượng (byte)")
+    sha256 = models.CharField(max_length=64, blank=True, verbose_name="mã băm SHA-256")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người tải lên")
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tải lên")
 
     class Meta:
+        verbose_name = "giấy tờ trong hồ sơ"
+        verbose_name_plural = "giấy tờ trong hồ sơ"
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -217,16 +230,18 @@ class DossierDocument(models.Model):
 class ElectronicResult(models.Model):
     """Kết quả điện tử: a (signed) result file for a dossier, stored under MEDIA_ROOT."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="electronic_results")
-    file_path = models.CharField(max_length=300)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField(default=0)
-    signed = models.BooleanField(default=False)
-    signer = models.CharField(max_length=255, blank=True)
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    issued_at = models.DateTimeField()
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="electronic_results", verbose_name="hồ sơ")
+    file_path = models.CharField(max_length=300, verbose_name="đường dẫn tệp")
+    sha256 = models.CharField(max_length=64, verbose_name="mã băm SHA-256")
+    size = models.PositiveBigIntegerField(default=0, verbose_name="dung lượng (byte)")
+    signed = models.BooleanField(default=False, verbose_name="đã ký số")
+    signer = models.CharField(max_length=255, blank=True, verbose_name="người ký")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người ban hành")
+    issued_at = models.DateTimeField(verbose_name="thời điểm ban hành")
 
     class Meta:
+        verbose_name = "kết quả điện tử"
+        verbose_name_plural = "kết quả điện tử"
         ordering = ["-issued_at"]
 
     def __str__(self) -> str:
@@ -241,21 +256,23 @@ class DossierStep(models.Model):
     holder of the step.
     """
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
-    seq = models.PositiveSmallIntegerField()
-    from_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    to_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dossier_steps")
-    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="dossier_steps")
-    task = models.CharField(max_length=255, blank=True, help_text="Nội dung công việc")
-    note = models.TextField(blank=True)
-    sent_at = models.DateTimeField()
-    allowance_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Thời gian cho phép (giây làm việc)")
-    due_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    on_time = models.BooleanField(null=True, blank=True)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps", verbose_name="hồ sơ")
+    seq = models.PositiveSmallIntegerField(verbose_name="số thứ tự")
+    from_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="từ đơn vị")
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="người chuyển")
+    to_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dossier_steps", verbose_name="đến đơn vị")
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="dossier_steps", verbose_name="người nhận xử lý")
+    task = models.CharField(max_length=255, blank=True, help_text="Nội dung công việc", verbose_name="công việc")
+    note = models.TextField(blank=True, verbose_name="ghi chú")
+    sent_at = models.DateTimeField(verbose_name="thời điểm gửi")
+    allowance_seconds = models.PositiveIntegerField(null=True, blank=True, help_text="Thời gian cho phép (giây làm việc)", verbose_name="thời gian cho phép (giây)")
+    due_at = models.DateTimeField(verbose_name="hạn giải quyết")
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm hoàn thành")
+    on_time = models.BooleanField(null=True, blank=True, verbose_name="đúng hạn")
 
     class Meta:
+        verbose_name = "bước xử lý"
+        verbose_name_plural = "bước xử lý"
         ordering = ["dossier", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="uniq_dossier_step_seq")]
         indexes = [models.Index(fields=["to_unit", "on_time"]), models.Index(fields=["finished_at", "due_at"])]
@@ -270,19 +287,21 @@ class DossierPause(models.Model):
     When it ends, the dossier's due time moves by `working_seconds` (the working time it consumed).
     """
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
-    kind = models.CharField(max_length=12, choices=PauseKind.choices)
-    reason = models.TextField()
-    started_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    resume_state = models.CharField(max_length=32, help_text="Trạng thái trở lại khi hết tạm dừng")
-    working_seconds = models.PositiveIntegerField(null=True, blank=True)
-    due_before = models.DateTimeField(null=True, blank=True)
-    due_after = models.DateTimeField(null=True, blank=True)
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses", verbose_name="hồ sơ")
+    kind = models.CharField(max_length=12, choices=PauseKind.choices, verbose_name="loại tạm dừng")
+    reason = models.TextField(verbose_name="lý do")
+    started_at = models.DateTimeField(verbose_name="thời điểm bắt đầu")
+    ended_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm kết thúc")
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người bắt đầu")
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người kết thúc")
+    resume_state = models.CharField(max_length=32, help_text="Trạng thái trở lại khi hết tạm dừng", verbose_name="trạng thái khi tiếp tục")
+    working_seconds = models.PositiveIntegerField(null=True, blank=True, verbose_name="thời gian làm việc (giây)")
+    due_before = models.DateTimeField(null=True, blank=True, verbose_name="hạn trước")
+    due_after = models.DateTimeField(null=True, blank=True, verbose_name="hạn sau")
 
     class Meta:
+        verbose_name = "tạm dừng hồ sơ"
+        verbose_name_plural = "tạm dừng hồ sơ"
         ordering = ["dossier", "started_at"]
 
     def __str__(self) -> str:
@@ -292,15 +311,17 @@ class DossierPause(models.Model):
 class ApologyLetter(models.Model):
     """Phiếu xin lỗi và hẹn lại ngày trả kết quả (issued before the due time)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies")
-    issued_at = models.DateTimeField()
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    issuing_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField()
-    due_at = models.DateTimeField(help_text="Hạn giải quyết lúc xin lỗi")
-    new_due_at = models.DateTimeField(help_text="Ngày hẹn lại")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies", verbose_name="hồ sơ")
+    issued_at = models.DateTimeField(verbose_name="thời điểm ban hành")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người ban hành")
+    issuing_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị ban hành")
+    reason = models.TextField(verbose_name="lý do")
+    due_at = models.DateTimeField(help_text="Hạn giải quyết lúc xin lỗi", verbose_name="hạn giải quyết")
+    new_due_at = models.DateTimeField(help_text="Ngày hẹn lại", verbose_name="hạn mới")
 
     class Meta:
+        verbose_name = "thư xin lỗi"
+        verbose_name_plural = "thư xin lỗi"
         ordering = ["dossier", "issued_at"]
 
     def __str__(self) -> str:
@@ -310,17 +331,21 @@ class ApologyLetter(models.Model):
 class DossierRating(models.Model):
     """Đánh giá của người dân sau khi nhận kết quả (1–5), overall and per SIPAS aspect (optional)."""
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
-    overall = models.PositiveSmallIntegerField()
-    access = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Tiếp cận dịch vụ")
-    procedure = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Thủ tục hành chính")
-    officials = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Công chức giải quyết")
-    result = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Kết quả cung ứng dịch vụ")
-    feedback = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Tiếp nhận, giải quyết góp ý, PAKN")
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating", verbose_name="hồ sơ")
+    overall = models.PositiveSmallIntegerField(verbose_name="hài lòng chung")
+    access = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Tiếp cận dịch vụ", verbose_name="tiếp cận dịch vụ")
+    procedure = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Thủ tục hành chính", verbose_name="thủ tục")
+    officials = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Công chức giải quyết", verbose_name="công chức")
+    result = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Kết quả cung ứng dịch vụ", verbose_name="kết quả")
+    feedback = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Tiếp nhận, giải quyết góp ý, PAKN", verbose_name="góp ý")
+    comment = models.TextField(blank=True, verbose_name="ý kiến")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
 
     ASPECTS = ("access", "procedure", "officials", "result", "feedback")
+
+    class Meta:
+        verbose_name = "đánh giá hồ sơ"
+        verbose_name_plural = "đánh giá hồ sơ"
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.overall}"
@@ -329,16 +354,18 @@ class DossierRating(models.Model):
 class IdempotencyRecord(models.Model):
     """The first answer to a POST with an Idempotency-Key, replayed for retries by the same user."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=200)
-    scope = models.CharField(max_length=60, default="dossier_create")
-    request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
-    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="tài khoản")
+    key = models.CharField(max_length=200, verbose_name="khóa idempotency")
+    scope = models.CharField(max_length=60, default="dossier_create", verbose_name="phạm vi")
+    request_hash = models.CharField(max_length=64, verbose_name="mã băm yêu cầu")
+    response_status = models.PositiveSmallIntegerField(verbose_name="mã phản hồi")
+    response_body = models.JSONField(verbose_name="nội dung phản hồi")
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="hồ sơ")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
 
     class Meta:
+        verbose_name = "bản ghi chống trùng"
+        verbose_name_plural = "bản ghi chống trùng"
         constraints = [models.UniqueConstraint(fields=["user", "scope", "key"], name="uniq_idempotency_user_scope_key")]
 
     def __str__(self) -> str:
@@ -354,20 +381,22 @@ class NotificationStatus(models.TextChoices):
 class Notification(models.Model):
     """Hộp thư đi (outbox): a message queued in the transaction, sent later by `send_pending_notifications`."""
 
-    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=40, help_text="due_today | overdue | step_late | ...")
-    channel = models.CharField(max_length=20, default="email")
-    recipient = models.CharField(max_length=255)
-    subject = models.CharField(max_length=255)
-    body = models.TextField()
-    dedup_key = models.CharField(max_length=200, unique=True)
-    status = models.CharField(max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications", verbose_name="hồ sơ")
+    kind = models.CharField(max_length=40, help_text="due_today | overdue | step_late | ...", verbose_name="loại thông báo")
+    channel = models.CharField(max_length=20, default="email", verbose_name="kênh gửi")
+    recipient = models.CharField(max_length=255, verbose_name="người nhận")
+    subject = models.CharField(max_length=255, verbose_name="tiêu đề")
+    body = models.TextField(verbose_name="nội dung")
+    dedup_key = models.CharField(max_length=200, unique=True, verbose_name="khóa chống trùng")
+    status = models.CharField(max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING, db_index=True, verbose_name="trạng thái")
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name="số lần gửi")
+    last_error = models.TextField(blank=True, verbose_name="lỗi gần nhất")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm gửi")
 
     class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

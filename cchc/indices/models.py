@@ -36,23 +36,25 @@ class CriteriaSet(models.Model):
     official annex.
     """
 
-    code = models.CharField(max_length=80, unique=True)
-    name = models.CharField(max_length=255)
-    year = models.PositiveSmallIntegerField()
-    target_group = models.CharField(max_length=32, choices=TargetGroup.choices)
-    version = models.PositiveIntegerField(default=1)
-    decision_no = models.CharField(max_length=120, blank=True, help_text="Văn bản ban hành, ví dụ 2948/QĐ-BNV")
-    source_url = models.URLField(max_length=500, blank=True)
-    owner = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="criteria_sets")
-    is_template = models.BooleanField(default=False)
-    confirmed = models.BooleanField(default=True)
-    copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies")
-    max_total = models.DecimalField(max_digits=8, decimal_places=2, default=0, help_text="Tổng điểm tối đa (tính lại khi lưu cây)")
-    notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    code = models.CharField(max_length=80, unique=True, verbose_name="mã")
+    name = models.CharField(max_length=255, verbose_name="tên bộ tiêu chí")
+    year = models.PositiveSmallIntegerField(verbose_name="năm")
+    target_group = models.CharField(max_length=32, choices=TargetGroup.choices, verbose_name="đối tượng đánh giá")
+    version = models.PositiveIntegerField(default=1, verbose_name="phiên bản")
+    decision_no = models.CharField(max_length=120, blank=True, help_text="Văn bản ban hành, ví dụ 2948/QĐ-BNV", verbose_name="số quyết định")
+    source_url = models.URLField(max_length=500, blank=True, verbose_name="đường dẫn nguồn")
+    owner = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="criteria_sets", verbose_name="đơn vị sở hữu")
+    is_template = models.BooleanField(default=False, verbose_name="là mẫu")
+    confirmed = models.BooleanField(default=True, verbose_name="đã xác nhận")
+    copied_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies", verbose_name="sao chép từ")
+    max_total = models.DecimalField(max_digits=8, decimal_places=2, default=0, help_text="Tổng điểm tối đa (tính lại khi lưu cây)", verbose_name="tổng điểm tối đa")
+    notes = models.TextField(blank=True, verbose_name="ghi chú")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="thời điểm cập nhật")
 
     class Meta:
+        verbose_name = "bộ tiêu chí"
+        verbose_name_plural = "bộ tiêu chí"
         ordering = ["-year", "code"]
 
     def __str__(self) -> str:
@@ -68,23 +70,25 @@ class Criterion(models.Model):
     `effort` is the PAR office's effort tag for the path to a target (low/medium/high or a number).
     """
 
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
-    code = models.CharField(max_length=40)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
-    level = models.PositiveSmallIntegerField(default=0)
-    position = models.PositiveIntegerField(default=0)
-    title = models.TextField()
-    max_points = models.DecimalField(max_digits=7, decimal_places=2)
-    is_leaf = models.BooleanField(default=True)
-    method = models.CharField(max_length=20, choices=ScoringMethod.choices, default=ScoringMethod.SELF_ASSESSED)
-    rule = models.JSONField(default=dict, blank=True)
-    responsible = models.CharField(max_length=255, blank=True, help_text="Cơ quan chủ trì/phụ trách (theo tên)")
-    responsible_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    evidence_required = models.TextField(blank=True, help_text="Tài liệu kiểm chứng")
-    effort = models.CharField(max_length=20, blank=True, help_text="Mức công sức: low/medium/high hoặc số")
-    confirmed = models.BooleanField(default=True)
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria", verbose_name="bộ tiêu chí")
+    code = models.CharField(max_length=40, verbose_name="mã")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children", verbose_name="tiêu chí cha")
+    level = models.PositiveSmallIntegerField(default=0, verbose_name="cấp trong cây")
+    position = models.PositiveIntegerField(default=0, verbose_name="thứ tự")
+    title = models.TextField(verbose_name="nội dung")
+    max_points = models.DecimalField(max_digits=7, decimal_places=2, verbose_name="điểm tối đa")
+    is_leaf = models.BooleanField(default=True, verbose_name="tiêu chí thành phần")
+    method = models.CharField(max_length=20, choices=ScoringMethod.choices, default=ScoringMethod.SELF_ASSESSED, verbose_name="phương pháp chấm")
+    rule = models.JSONField(default=dict, blank=True, verbose_name="quy tắc tính điểm")
+    responsible = models.CharField(max_length=255, blank=True, help_text="Cơ quan chủ trì/phụ trách (theo tên)", verbose_name="cơ quan phụ trách (tên)")
+    responsible_unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="đơn vị phụ trách")
+    evidence_required = models.TextField(blank=True, help_text="Tài liệu kiểm chứng", verbose_name="tài liệu kiểm chứng")
+    effort = models.CharField(max_length=20, blank=True, help_text="Mức công sức: low/medium/high hoặc số", verbose_name="mức công sức")
+    confirmed = models.BooleanField(default=True, verbose_name="đã xác nhận")
 
     class Meta:
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
         ordering = ["criteria_set", "position"]
         constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="indices_criterion_unique_code")]
 
@@ -111,19 +115,21 @@ class AssessmentCycle(models.Model):
     JSON snapshot rows (`CycleResult`) and services refuse writes with ConflictError.
     """
 
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="cycles")
-    organiser = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="index_cycles")
-    year = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=255)
-    state = models.CharField(max_length=20, choices=CycleState.choices, default=CycleState.DRAFT, db_index=True)
-    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_cycles")
-    units = models.ManyToManyField("units.Unit", through="CycleUnit", related_name="assessed_in_cycles")
-    version = models.PositiveIntegerField(default=1)
-    published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.PROTECT, related_name="cycles", verbose_name="bộ tiêu chí")
+    organiser = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="index_cycles", verbose_name="đơn vị tổ chức")
+    year = models.PositiveSmallIntegerField(verbose_name="năm")
+    name = models.CharField(max_length=255, verbose_name="tên kỳ đánh giá")
+    state = models.CharField(max_length=20, choices=CycleState.choices, default=CycleState.DRAFT, db_index=True, verbose_name="trạng thái")
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_cycles", verbose_name="kỳ năm trước")
+    units = models.ManyToManyField("units.Unit", through="CycleUnit", related_name="assessed_in_cycles", verbose_name="đơn vị được đánh giá")
+    version = models.PositiveIntegerField(default=1, verbose_name="phiên bản")
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm công bố")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người tạo")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
 
     class Meta:
+        verbose_name = "kỳ đánh giá"
+        verbose_name_plural = "kỳ đánh giá"
         ordering = ["-year", "name"]
 
     def __str__(self) -> str:
@@ -137,11 +143,13 @@ class AssessmentCycle(models.Model):
 class CycleUnit(models.Model):
     """Đơn vị được đánh giá trong kỳ (with the group it is ranked in, e.g. 'department', 'commune')."""
 
-    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="participants")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    group = models.CharField(max_length=40, blank=True, help_text="Nhóm xếp hạng (mặc định: loại đơn vị)")
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="participants", verbose_name="kỳ đánh giá")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    group = models.CharField(max_length=40, blank=True, help_text="Nhóm xếp hạng (mặc định: loại đơn vị)", verbose_name="nhóm xếp hạng")
 
     class Meta:
+        verbose_name = "đơn vị tham gia kỳ"
+        verbose_name_plural = "đơn vị tham gia kỳ"
         constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="indices_cycleunit_unique")]
 
     def __str__(self) -> str:
@@ -163,29 +171,31 @@ class Assessment(models.Model):
     The index uses `final_points` = second-round ?? first-round ?? self-assessed points.
     """
 
-    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="assessments")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="assessments")
-    self_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    self_explanation = models.TextField(blank=True)
-    source = models.CharField(max_length=10, choices=PointSource.choices, default=PointSource.SELF)
-    data_value = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True, help_text="Số liệu dùng để tính điểm")
-    self_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    self_at = models.DateTimeField(null=True, blank=True)
-    appraisal1_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    appraisal1_reason = models.TextField(blank=True)
-    appraisal1_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    appraisal1_at = models.DateTimeField(null=True, blank=True)
-    explanation = models.TextField(blank=True, help_text="Giải trình của đơn vị sau thẩm định lần 1")
-    explained_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    explained_at = models.DateTimeField(null=True, blank=True)
-    appraisal2_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    appraisal2_reason = models.TextField(blank=True)
-    appraisal2_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    appraisal2_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="assessments", verbose_name="kỳ đánh giá")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="assessments", verbose_name="tiêu chí")
+    self_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True, verbose_name="điểm tự đánh giá")
+    self_explanation = models.TextField(blank=True, verbose_name="thuyết minh tự đánh giá")
+    source = models.CharField(max_length=10, choices=PointSource.choices, default=PointSource.SELF, verbose_name="nguồn điểm")
+    data_value = models.DecimalField(max_digits=12, decimal_places=4, null=True, blank=True, help_text="Số liệu dùng để tính điểm", verbose_name="số liệu")
+    self_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người tự đánh giá")
+    self_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm tự đánh giá")
+    appraisal1_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True, verbose_name="điểm thẩm định lần 1")
+    appraisal1_reason = models.TextField(blank=True, verbose_name="lý do điều chỉnh lần 1")
+    appraisal1_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người thẩm định lần 1")
+    appraisal1_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm thẩm định lần 1")
+    explanation = models.TextField(blank=True, help_text="Giải trình của đơn vị sau thẩm định lần 1", verbose_name="giải trình")
+    explained_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người giải trình")
+    explained_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm giải trình")
+    appraisal2_points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True, verbose_name="điểm thẩm định lần 2")
+    appraisal2_reason = models.TextField(blank=True, verbose_name="lý do điều chỉnh lần 2")
+    appraisal2_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người thẩm định lần 2")
+    appraisal2_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm thẩm định lần 2")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="thời điểm cập nhật")
 
     class Meta:
+        verbose_name = "điểm tiêu chí"
+        verbose_name_plural = "điểm tiêu chí"
         ordering = ["cycle", "unit", "criterion__position"]
         constraints = [models.UniqueConstraint(fields=["cycle", "unit", "criterion"], name="indices_assessment_unique")]
         indexes = [models.Index(fields=["cycle", "unit"])]
@@ -204,14 +214,18 @@ class Assessment(models.Model):
 class Evidence(models.Model):
     """Tài liệu kiểm chứng: an uploaded file or a reference to a document (number and date)."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
-    title = models.CharField(max_length=255)
-    document_number = models.CharField(max_length=120, blank=True, help_text="Số, ký hiệu văn bản")
-    document_date = models.DateField(null=True, blank=True)
-    url = models.URLField(max_length=500, blank=True)
-    file = models.FileField(upload_to="indices/evidence/%Y/", null=True, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence", verbose_name="điểm đánh giá")
+    title = models.CharField(max_length=255, verbose_name="tên tài liệu")
+    document_number = models.CharField(max_length=120, blank=True, help_text="Số, ký hiệu văn bản", verbose_name="số, ký hiệu văn bản")
+    document_date = models.DateField(null=True, blank=True, verbose_name="ngày văn bản")
+    url = models.URLField(max_length=500, blank=True, verbose_name="đường dẫn")
+    file = models.FileField(upload_to="indices/evidence/%Y/", null=True, blank=True, verbose_name="tệp")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người thêm")
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm thêm")
+
+    class Meta:
+        verbose_name = "tài liệu kiểm chứng"
+        verbose_name_plural = "tài liệu kiểm chứng"
 
     def __str__(self) -> str:
         return self.title
@@ -220,14 +234,16 @@ class Evidence(models.Model):
 class CriterionDatum(models.Model):
     """Số liệu nhập cho tiêu chí tính từ dữ liệu (e.g. on-time rate 97.5 %) for one unit in a cycle."""
 
-    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="data")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    metric = models.CharField(max_length=60)
-    value = models.DecimalField(max_digits=12, decimal_places=4)
-    source = models.CharField(max_length=120, blank=True)
-    imported_at = models.DateTimeField(auto_now=True)
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="data", verbose_name="kỳ đánh giá")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    metric = models.CharField(max_length=60, verbose_name="mã số liệu")
+    value = models.DecimalField(max_digits=12, decimal_places=4, verbose_name="giá trị")
+    source = models.CharField(max_length=120, blank=True, verbose_name="nguồn số liệu")
+    imported_at = models.DateTimeField(auto_now=True, verbose_name="thời điểm nhập")
 
     class Meta:
+        verbose_name = "số liệu tiêu chí"
+        verbose_name_plural = "số liệu tiêu chí"
         constraints = [models.UniqueConstraint(fields=["cycle", "unit", "metric"], name="indices_datum_unique")]
 
     def __str__(self) -> str:
@@ -241,17 +257,19 @@ class CycleResult(models.Model):
     year) so later edits to criteria or assessments never change a published index.
     """
 
-    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="results")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    group = models.CharField(max_length=40, blank=True)
-    total = models.DecimalField(max_digits=8, decimal_places=2)
-    max_points = models.DecimalField(max_digits=8, decimal_places=2)
-    index_pct = models.DecimalField(max_digits=6, decimal_places=2)
-    rank = models.PositiveIntegerField()
-    data = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True)
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="results", verbose_name="kỳ đánh giá")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    group = models.CharField(max_length=40, blank=True, verbose_name="nhóm")
+    total = models.DecimalField(max_digits=8, decimal_places=2, verbose_name="tổng điểm")
+    max_points = models.DecimalField(max_digits=8, decimal_places=2, verbose_name="điểm tối đa")
+    index_pct = models.DecimalField(max_digits=6, decimal_places=2, verbose_name="chỉ số (%)")
+    rank = models.PositiveIntegerField(verbose_name="hạng")
+    data = models.JSONField(default=dict, verbose_name="kết quả chi tiết")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
 
     class Meta:
+        verbose_name = "kết quả công bố"
+        verbose_name_plural = "kết quả công bố"
         ordering = ["cycle", "group", "rank"]
         constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="indices_result_unique")]
 

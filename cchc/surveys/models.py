@@ -37,32 +37,34 @@ class PublishedResult(models.Model):
     includes the source) and both are flagged.
     """
 
-    index_kind = models.CharField(max_length=16, choices=IndexKind.choices, db_index=True)
-    component = models.CharField(max_length=40, blank=True, default="")
-    year = models.PositiveSmallIntegerField(db_index=True)
-    entity_kind = models.CharField(max_length=16, choices=EntityKind.choices, default=EntityKind.PROVINCE)
-    entity_name = models.CharField(max_length=200, help_text="Tên đơn vị như nguồn ghi")
-    entity_key = models.CharField(max_length=200, editable=False)
-    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    score_unit = models.CharField(max_length=10, default="%", blank=True)
-    rank = models.PositiveSmallIntegerField(null=True, blank=True)
-    rank_of = models.PositiveSmallIntegerField(null=True, blank=True)
-    rank_reliability = models.CharField(max_length=120, blank=True, help_text="Kiểu thứ hạng theo nguồn")
-    regional_rank = models.PositiveSmallIntegerField(null=True, blank=True)
-    group = models.CharField(max_length=4, blank=True)
-    previous_score_stated = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
-    change_stated = models.CharField(max_length=16, blank=True)
-    rank_change_stated = models.CharField(max_length=16, blank=True)
-    source_name = models.CharField(max_length=255, blank=True)
-    source_url = models.TextField(blank=True)
-    source_key = models.CharField(max_length=255, editable=False)
-    note = models.TextField(blank=True)
-    flagged = models.BooleanField(default=False, db_index=True)
-    flags = models.JSONField(default=list, blank=True)
-    imported_at = models.DateTimeField(auto_now=True)
+    index_kind = models.CharField(max_length=16, choices=IndexKind.choices, db_index=True, verbose_name="loại chỉ số")
+    component = models.CharField(max_length=40, blank=True, default="", verbose_name="chỉ số thành phần")
+    year = models.PositiveSmallIntegerField(db_index=True, verbose_name="năm")
+    entity_kind = models.CharField(max_length=16, choices=EntityKind.choices, default=EntityKind.PROVINCE, verbose_name="loại đối tượng")
+    entity_name = models.CharField(max_length=200, help_text="Tên đơn vị như nguồn ghi", verbose_name="tên đối tượng")
+    entity_key = models.CharField(max_length=200, editable=False, verbose_name="khóa đối tượng")
+    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True, verbose_name="điểm")
+    score_unit = models.CharField(max_length=10, default="%", blank=True, verbose_name="đơn vị điểm")
+    rank = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="hạng")
+    rank_of = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="trên tổng số")
+    rank_reliability = models.CharField(max_length=120, blank=True, help_text="Kiểu thứ hạng theo nguồn", verbose_name="độ tin cậy của hạng")
+    regional_rank = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="hạng trong vùng")
+    group = models.CharField(max_length=4, blank=True, verbose_name="nhóm")
+    previous_score_stated = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True, verbose_name="điểm năm trước công bố")
+    change_stated = models.CharField(max_length=16, blank=True, verbose_name="mức thay đổi công bố")
+    rank_change_stated = models.CharField(max_length=16, blank=True, verbose_name="thay đổi hạng công bố")
+    source_name = models.CharField(max_length=255, blank=True, verbose_name="tên nguồn")
+    source_url = models.TextField(blank=True, verbose_name="đường dẫn nguồn")
+    source_key = models.CharField(max_length=255, editable=False, verbose_name="khóa nguồn")
+    note = models.TextField(blank=True, verbose_name="ghi chú")
+    flagged = models.BooleanField(default=False, db_index=True, verbose_name="cần xem lại")
+    flags = models.JSONField(default=list, blank=True, verbose_name="cảnh báo dữ liệu")
+    imported_at = models.DateTimeField(auto_now=True, verbose_name="thời điểm nhập")
 
     class Meta:
+        verbose_name = "kết quả chỉ số quốc gia"
+        verbose_name_plural = "kết quả chỉ số quốc gia"
         ordering = ["index_kind", "component", "-year", "rank", "entity_name"]
         constraints = [
             models.UniqueConstraint(
@@ -86,21 +88,23 @@ class PublishedResult(models.Model):
 class PublishedAggregate(models.Model):
     """Số liệu tổng hợp đã công bố: national/regional average, range or count for one index and year."""
 
-    index_kind = models.CharField(max_length=16, choices=IndexKind.choices, db_index=True)
-    year = models.PositiveSmallIntegerField(db_index=True)
-    scope = models.CharField(max_length=200, help_text="Phạm vi: cả nước, 63 tỉnh, vùng ...")
-    measure = models.CharField(max_length=200, help_text="Chỉ tiêu: trung bình, cao nhất ...")
-    value = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    change_stated = models.CharField(max_length=16, blank=True)
-    previous_value_stated = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    source_url = models.TextField(blank=True)
-    source_key = models.CharField(max_length=255, editable=False)
-    key = models.CharField(max_length=420, editable=False)
-    note = models.TextField(blank=True)
-    flagged = models.BooleanField(default=False)
-    flags = models.JSONField(default=list, blank=True)
+    index_kind = models.CharField(max_length=16, choices=IndexKind.choices, db_index=True, verbose_name="loại chỉ số")
+    year = models.PositiveSmallIntegerField(db_index=True, verbose_name="năm")
+    scope = models.CharField(max_length=200, help_text="Phạm vi: cả nước, 63 tỉnh, vùng ...", verbose_name="phạm vi")
+    measure = models.CharField(max_length=200, help_text="Chỉ tiêu: trung bình, cao nhất ...", verbose_name="số đo")
+    value = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, verbose_name="giá trị")
+    change_stated = models.CharField(max_length=16, blank=True, verbose_name="mức thay đổi công bố")
+    previous_value_stated = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, verbose_name="giá trị năm trước công bố")
+    source_url = models.TextField(blank=True, verbose_name="đường dẫn nguồn")
+    source_key = models.CharField(max_length=255, editable=False, verbose_name="khóa nguồn")
+    key = models.CharField(max_length=420, editable=False, verbose_name="khóa")
+    note = models.TextField(blank=True, verbose_name="ghi chú")
+    flagged = models.BooleanField(default=False, verbose_name="cần xem lại")
+    flags = models.JSONField(default=list, blank=True, verbose_name="cảnh báo dữ liệu")
 
     class Meta:
+        verbose_name = "số liệu tổng hợp chỉ số"
+        verbose_name_plural = "số liệu tổng hợp chỉ số"
         ordering = ["index_kind", "-year", "scope", "measure"]
         constraints = [models.UniqueConstraint(fields=["index_kind", "year", "key", "source_key"], name="published_aggregate_key")]
 
@@ -119,16 +123,18 @@ def default_rule() -> dict:
 class Questionnaire(models.Model):
     """Bộ phiếu khảo sát SIPAS: one versioned questionnaire with its scoring rule."""
 
-    code = models.CharField(max_length=40)
-    version = models.PositiveSmallIntegerField(default=1)
-    title = models.CharField(max_length=255)
-    methodology = models.CharField(max_length=255, blank=True, help_text="Văn bản phương pháp, ví dụ 1001/QĐ-BNV")
-    effective_from = models.DateField(null=True, blank=True)
-    is_active = models.BooleanField(default=True)
-    scoring_rule = models.JSONField(default=default_rule, help_text="Quy tắc tính chỉ số (chưa xác nhận chính thức)")
-    description = models.TextField(blank=True)
+    code = models.CharField(max_length=40, verbose_name="mã")
+    version = models.PositiveSmallIntegerField(default=1, verbose_name="phiên bản")
+    title = models.CharField(max_length=255, verbose_name="tên bộ câu hỏi")
+    methodology = models.CharField(max_length=255, blank=True, help_text="Văn bản phương pháp, ví dụ 1001/QĐ-BNV", verbose_name="phương pháp")
+    effective_from = models.DateField(null=True, blank=True, verbose_name="hiệu lực từ")
+    is_active = models.BooleanField(default=True, verbose_name="đang hoạt động")
+    scoring_rule = models.JSONField(default=default_rule, help_text="Quy tắc tính chỉ số (chưa xác nhận chính thức)", verbose_name="quy tắc tính điểm")
+    description = models.TextField(blank=True, verbose_name="mô tả")
 
     class Meta:
+        verbose_name = "bộ câu hỏi"
+        verbose_name_plural = "bộ câu hỏi"
         ordering = ["code", "-version"]
         constraints = [models.UniqueConstraint(fields=["code", "version"], name="questionnaire_code_version")]
 
@@ -139,12 +145,14 @@ class Questionnaire(models.Model):
 class Aspect(models.Model):
     """Yếu tố: one of the five SIPAS aspects of a questionnaire version."""
 
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="aspects")
-    code = models.CharField(max_length=40)
-    order = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=255)
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="aspects", verbose_name="bộ câu hỏi")
+    code = models.CharField(max_length=40, verbose_name="mã")
+    order = models.PositiveSmallIntegerField(verbose_name="thứ tự")
+    title = models.CharField(max_length=255, verbose_name="tên khía cạnh")
 
     class Meta:
+        verbose_name = "khía cạnh"
+        verbose_name_plural = "khía cạnh"
         ordering = ["questionnaire", "order"]
         constraints = [models.UniqueConstraint(fields=["questionnaire", "code"], name="aspect_code_unique")]
 
@@ -162,14 +170,16 @@ class QuestionKind(models.TextChoices):
 class Question(models.Model):
     """Câu hỏi: a 5-point Likert question belonging to one aspect."""
 
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions")
-    aspect = models.ForeignKey(Aspect, on_delete=models.CASCADE, related_name="questions")
-    code = models.CharField(max_length=40)
-    order = models.PositiveSmallIntegerField()
-    text = models.CharField(max_length=500)
-    kind = models.CharField(max_length=16, choices=QuestionKind.choices, default=QuestionKind.SATISFACTION)
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="questions", verbose_name="bộ câu hỏi")
+    aspect = models.ForeignKey(Aspect, on_delete=models.CASCADE, related_name="questions", verbose_name="khía cạnh")
+    code = models.CharField(max_length=40, verbose_name="mã")
+    order = models.PositiveSmallIntegerField(verbose_name="thứ tự")
+    text = models.CharField(max_length=500, verbose_name="nội dung")
+    kind = models.CharField(max_length=16, choices=QuestionKind.choices, default=QuestionKind.SATISFACTION, verbose_name="loại câu hỏi")
 
     class Meta:
+        verbose_name = "câu hỏi"
+        verbose_name_plural = "câu hỏi"
         ordering = ["questionnaire", "order"]
         constraints = [models.UniqueConstraint(fields=["questionnaire", "code"], name="question_code_unique")]
 
@@ -188,18 +198,20 @@ class SurveyStatus(models.TextChoices):
 class Survey(models.Model):
     """Đợt khảo sát: one survey round of a questionnaire for a period and a set of units."""
 
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="surveys")
-    title = models.CharField(max_length=255)
-    year = models.PositiveSmallIntegerField()
-    period_start = models.DateField()
-    period_end = models.DateField()
-    status = models.CharField(max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.OPEN)
-    province = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    include_dossier_ratings = models.BooleanField(default=True, help_text="Gộp đánh giá sau khi trả kết quả hồ sơ")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="surveys", verbose_name="bộ câu hỏi")
+    title = models.CharField(max_length=255, verbose_name="tên cuộc khảo sát")
+    year = models.PositiveSmallIntegerField(verbose_name="năm")
+    period_start = models.DateField(verbose_name="từ ngày")
+    period_end = models.DateField(verbose_name="đến ngày")
+    status = models.CharField(max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.OPEN, verbose_name="trạng thái")
+    province = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="tỉnh")
+    include_dossier_ratings = models.BooleanField(default=True, help_text="Gộp đánh giá sau khi trả kết quả hồ sơ", verbose_name="gồm đánh giá hồ sơ")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người tạo")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
 
     class Meta:
+        verbose_name = "cuộc khảo sát"
+        verbose_name_plural = "cuộc khảo sát"
         ordering = ["-year", "-period_end", "title"]
 
     def __str__(self) -> str:
@@ -209,14 +221,16 @@ class Survey(models.Model):
 class SurveyUnit(models.Model):
     """Thiết kế mẫu cho một đơn vị: population N (hồ sơ đã giải quyết), margin e and sample size n."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="samples")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    population = models.PositiveIntegerField(null=True, blank=True)
-    population_source = models.CharField(max_length=20, blank=True, help_text="dossiers | manual")
-    margin = models.DecimalField(max_digits=4, decimal_places=3, default=0.05)
-    sample_size = models.PositiveIntegerField(null=True, blank=True)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="samples", verbose_name="cuộc khảo sát")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    population = models.PositiveIntegerField(null=True, blank=True, verbose_name="quy mô tổng thể")
+    population_source = models.CharField(max_length=20, blank=True, help_text="dossiers | manual", verbose_name="nguồn quy mô tổng thể")
+    margin = models.DecimalField(max_digits=4, decimal_places=3, default=0.05, verbose_name="sai số")
+    sample_size = models.PositiveIntegerField(null=True, blank=True, verbose_name="cỡ mẫu")
 
     class Meta:
+        verbose_name = "đơn vị khảo sát"
+        verbose_name_plural = "đơn vị khảo sát"
         ordering = ["survey", "unit__name"]
         constraints = [models.UniqueConstraint(fields=["survey", "unit"], name="survey_unit_unique")]
 
@@ -231,14 +245,16 @@ def new_token() -> str:
 class Invitation(models.Model):
     """Đường dẫn khảo sát dùng một lần: a one-time link for an online answer."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    token = models.CharField(max_length=64, unique=True, default=new_token)
-    dossier_code = models.CharField(max_length=60, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    used_at = models.DateTimeField(null=True, blank=True)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name="cuộc khảo sát")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    token = models.CharField(max_length=64, unique=True, default=new_token, verbose_name="mã mời")
+    dossier_code = models.CharField(max_length=60, blank=True, verbose_name="mã hồ sơ")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm sử dụng")
 
     class Meta:
+        verbose_name = "lời mời khảo sát"
+        verbose_name_plural = "lời mời khảo sát"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -255,16 +271,18 @@ class Channel(models.TextChoices):
 class Response(models.Model):
     """Phiếu trả lời: one respondent's answers for one unit in one survey."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    invitation = models.OneToOneField(Invitation, null=True, blank=True, on_delete=models.PROTECT, related_name="response")
-    paper_number = models.CharField(max_length=40, blank=True, help_text="Số phiếu giấy")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    comment = models.TextField(blank=True)
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses", verbose_name="cuộc khảo sát")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name="kênh trả lời")
+    invitation = models.OneToOneField(Invitation, null=True, blank=True, on_delete=models.PROTECT, related_name="response", verbose_name="lời mời")
+    paper_number = models.CharField(max_length=40, blank=True, help_text="Số phiếu giấy", verbose_name="số phiếu giấy")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người nhập")
+    comment = models.TextField(blank=True, verbose_name="ý kiến")
+    submitted_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm nộp")
 
     class Meta:
+        verbose_name = "phiếu khảo sát"
+        verbose_name_plural = "phiếu khảo sát"
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(
@@ -279,11 +297,13 @@ class Response(models.Model):
 class Answer(models.Model):
     """Câu trả lời: the Likert level (1..5) given to one question; null = không có ý kiến."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers", verbose_name="phiếu trả lời")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", verbose_name="câu hỏi")
+    value = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="câu trả lời")
 
     class Meta:
+        verbose_name = "câu trả lời"
+        verbose_name_plural = "câu trả lời"
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="answer_unique")]
 
     def __str__(self) -> str:

@@ -36,27 +36,30 @@ class Unit(models.Model):
     Validity dates and `successors` follow a unit through mergers (sáp nhập).
     """
 
-    code = models.CharField(max_length=40, unique=True)
-    name = models.CharField(max_length=255)
-    short_name = models.CharField(max_length=120, blank=True)
-    name_folded = models.CharField(max_length=255, db_index=True, editable=False)
-    kind = models.CharField(max_length=32, choices=UnitKind.choices, db_index=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    province = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    region = models.CharField(max_length=80, blank=True, help_text="Vùng kinh tế - xã hội")
-    valid_from = models.DateField(null=True, blank=True)
-    valid_to = models.DateField(null=True, blank=True)
-    successors = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="predecessors")
-    agency_id = models.CharField(max_length=40, blank=True, help_text="Mã định danh cơ quan (mã hồ sơ)")
-    address = models.CharField(max_length=255, blank=True)
-    is_active = models.BooleanField(default=True)
+    code = models.CharField(max_length=40, unique=True, verbose_name="mã đơn vị")
+    name = models.CharField(max_length=255, verbose_name="tên đơn vị")
+    short_name = models.CharField(max_length=120, blank=True, verbose_name="tên viết tắt")
+    name_folded = models.CharField(max_length=255, db_index=True, editable=False, verbose_name="tên không dấu")
+    kind = models.CharField(max_length=32, choices=UnitKind.choices, db_index=True, verbose_name="loại đơn vị")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="đơn vị cấp trên")
+    province = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="tỉnh")
+    region = models.CharField(max_length=80, blank=True, help_text="Vùng kinh tế - xã hội", verbose_name="vùng")
+    valid_from = models.DateField(null=True, blank=True, verbose_name="có hiệu lực từ")
+    valid_to = models.DateField(null=True, blank=True, verbose_name="có hiệu lực đến")
+    successors = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="predecessors", verbose_name="đơn vị kế thừa")
+    agency_id = models.CharField(max_length=40, blank=True, help_text="Mã định danh cơ quan (mã hồ sơ)", verbose_name="mã cơ quan")
+    address = models.CharField(max_length=255, blank=True, verbose_name="địa chỉ")
+    is_active = models.BooleanField(default=True, verbose_name="đang hoạt động")
     admin_code = models.CharField(
         max_length=10, blank=True, db_index=True,
         help_text="Mã đơn vị hành chính chính thức (mã mới theo QĐ 19/2025/QĐ-TTg, hoặc mã 63 tỉnh cũ)",
+        verbose_name="mã đơn vị hành chính",
     )
-    aliases = models.TextField(blank=True, help_text="Tên gọi khác, phân cách bằng dấu ;")
+    aliases = models.TextField(blank=True, help_text="Tên gọi khác, phân cách bằng dấu ;", verbose_name="tên gọi khác")
 
     class Meta:
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
         ordering = ["code"]
         indexes = [models.Index(fields=["province", "kind"])]
 

@@ -88,6 +88,7 @@ class Hit:
     code: str
     name: str
     score: float
+    partial: bool = False  # some word the user typed (not a filler word) matched nothing in the name
 
     def as_dict(self) -> dict:
         return {"code": self.code, "name": self.name, "score": self.score}
@@ -486,11 +487,12 @@ def _inverse(maps: list[dict[str, float]]) -> dict[str, tuple[tuple[int, float],
 
 
 def _score(entry: _Entry, maps: list[dict[str, float]], weights: list[float], weight_sum: float,
-           inverse: dict[str, tuple[tuple[int, float], ...]]) -> float:
+           inverse: dict[str, tuple[tuple[int, float], ...]]) -> tuple[float, bool]:
     """See the module doc: coverage, phrase, brevity, start, level, base act, minus unasked variant markers.
 
     `inverse` maps a name word to the (query token index, quality) pairs it satisfies (built once per variant),
-    so each name word is looked up once instead of intersecting every token's map with the name."""
+    so each name word is looked up once instead of intersecting every token's map with the name.
+    Also returns whether every query word of full weight (not a filler word) matched a name word."""
     entry_positions = entry.positions
     all_positions = entry.all_positions
     content_start = entry.content_start
@@ -522,7 +524,8 @@ def _score(entry: _Entry, maps: list[dict[str, float]], weights: list[float], we
             previous = best_pos
     matched_positions = {p for p in positions if p is not None}
     if not matched_positions:
-        return 0.0
+        return 0.0, False
+    complete = all(p is not None for p, w in zip(positions, weights, strict=True) if w == 1.0)
     coverage = covered / weight_sum
     # phrase: neighbouring query words found next to each other; a weak word that matched nothing is skipped
     seq = [p for p, w in zip(positions, weights, strict=True) if p is not None or w == 1.0]
@@ -546,18 +549,30 @@ def _score(entry: _Entry, maps: list[dict[str, float]], weights: list[float], we
         0.55 * coverage + 0.15 * phrase + 0.20 * brevity + 0.05 * start + 0.03 * entry.local
         + 0.02 * entry.base_act - MARKER_PENALTY * min(unasked, MAX_MARKERS)
     )
-    return max(score, 0.0001)  # a name that matches stays listed, however weakly
+    return max(score, 0.0001), complete  # a name that matches stays listed, however weakly
 
 
-def search_procedures(query: str, *, limit: int = 10, province=None) -> list[Hit]:
-    """Tra cứu thủ tục: the best `limit` procedures for a free-text query, best first (see module doc)."""
+def search_procedures(query: str, *, limit: int = 10, province=None, unit=None, within=None) -> list[Hit]:
+    """Tra cứu thủ tục: the best `limit` procedures for a free-text query, best first (see module doc).
+
+    `province` keeps the procedures the province publishes today; `unit` keeps those a desk receives today
+    (catalog.selectors.received_procedure_ids: the one-stop desk's scope); `within` keeps the given procedure
+    ids (e.g. those offered online). The ranking is the same."""
     limit = max(1, min(int(limit or 10), 100))
     text = nfc(query or "").strip()[:300]
     if not text:
         return []
     index = _index()
     allowed = _published_ids(province) if province is not None else None
+    if unit is not None:
+        from .selectors import received_procedure_ids
+
+        received = received_procedure_ids(unit=unit)
+        allowed = received if allowed is None else allowed & received
+    if within is not None:
+        allowed = set(within) if allowed is None else allowed & set(within)
     scores: dict[int, float] = {}
+    complete: dict[int, bool] = {}
 
     for code in CODE_TOKEN.findall(text):
         # "1.001193" exactly, or the national portal's long form "1.001193.000.00.00.H12" by its first two parts
@@ -623,19 +638,48 @@ def search_procedures(query: str, *, limit: int = 10, province=None) -> list[Hit
             entry = index.entries.get(pk)
             if entry is None:
                 continue
-            best = max(
+            best, whole = max(
                 (
                     _score(entry, maps, weights, weight_sum, inverse)
                     for maps, weights, weight_sum, inverse in variant_maps
                     if not inverse.keys().isdisjoint(entry.positions)
                 ),
-                default=0.0,
+                default=(0.0, False),
             )
             if best > 0 and best > scores.get(pk, 0.0):
                 scores[pk] = best
+                complete[pk] = whole
 
     ranked = sorted(
         ((round(score, 4), index.entries[pk].code, pk) for pk, score in scores.items() if pk in index.entries),
         key=lambda item: (-item[0], item[1]),
     )
-    return [Hit(code, index.entries[pk].name, score) for score, code, pk in ranked[:limit]]
+    return [Hit(code, index.entries[pk].name, score, not complete.get(pk, True)) for score, code, pk in ranked[:limit]]
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    words = tuple(words_of(name))
+    return words[2:] if words[:2] == LEADING_WORDS and len(words) > 2 else words
+
+
+def exact_match(query: str, hits: list[Hit]) -> Hit | None:
+    """The one hit the query names exactly, or None: the query is that procedure's code (short or the national
+    portal's long form), or its whole name (folded, with or without a leading "Thủ tục"), and no other hit is
+    named the same. The desk opens a procedure on Enter only then (docs/search.md, "Desk search")."""
+    text = nfc(query or "").strip()
+    if not text or not hits:
+        return None
+    codes = CODE_TOKEN.findall(text)
+    rest = re.sub(r"\.[A-Za-z]\w*", " ", CODE_TOKEN.sub(" ", text))  # the long form's ".H12" tail
+    if len(codes) == 1 and not words_of(rest):
+        code = codes[0]
+        wanted = {code, ".".join(code.split(".")[:2])}
+        found = [h for h in hits if h.code in wanted]
+        return found[0] if len(found) == 1 else None
+    if codes:
+        return None
+    words = tuple(words_of(text))
+    if words[:2] == LEADING_WORDS and len(words) > 2:
+        words = words[2:]
+    found = [h for h in hits if _name_words(h.name) == words]
+    return found[0] if len(found) == 1 else None

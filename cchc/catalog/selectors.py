@@ -114,3 +114,23 @@ def simplification_report(*, province, date_from: dt.date, date_to: dt.date) -> 
         "new_or_amended": len(new_or_amended),
         "time_cut_of_new_or_amended": len(new_or_amended & cut_in_period),
     }
+
+
+def received_procedure_ids(*, unit, on_date: dt.date | None = None) -> set[int]:
+    """Thủ tục tiếp nhận tại một đơn vị: ids of the procedures `unit` receives on `on_date`.
+
+    The same rule as the desk's intake (dossiers.services.published_procedure_for): a publication of the unit's
+    province in force on the date that names this unit as its desk, or names no desk and is at the unit's level
+    (units.selectors.unit_level: a commune desk receives commune-level procedures, the provincial service
+    centre provincial ones; a publication without a level applies at every desk). Inactive procedures are out.
+    """
+    from cchc.units.selectors import unit_level
+
+    on_date = on_date or timezone.localdate()
+    province = unit.province_unit
+    level = unit_level(unit)
+    return set(
+        ProvinceProcedure.objects.filter(in_force_q(on_date), province=province, procedure__is_active=True)
+        .filter(Q(desk=unit) | Q(desk__isnull=True, level__in=[level, ""]))
+        .values_list("procedure_id", flat=True)
+    )

@@ -316,3 +316,115 @@ def hasattr_rating(d: Dossier) -> bool:
     from .models import DossierRating
 
     return DossierRating.objects.filter(dossier=d).exists()
+
+
+# ---------------------------------------------------------------------------------------- desk search
+
+def desk_procedure_search(*, unit, query: str, limit: int = 8) -> dict:
+    """Tra cứu thủ tục tại quầy: the public catalogue's search (catalog.search) scoped to what `unit` receives.
+
+    Returns {"hits": [{"procedure", "pp", "score", "partial"}], "exact": code or None, "elsewhere": [...]}:
+    - hits: procedures received at this desk today, best first, each with the publication that applies here;
+      `partial` when some word typed matched nothing in the name (shown apart, as "gần đúng");
+    - exact: the code of the one hit the query names exactly (its code or whole name, search.exact_match) —
+      the only hit the desk may open on Enter without the officer choosing it;
+    - elsewhere: up to 3 procedures the province publishes that match better than every hit here but are
+      received at another desk (a commune-level procedure typed at the provincial centre), with their level,
+      so the officer can redirect the citizen instead of picking a wrong procedure.
+    """
+    from cchc.catalog.models import Procedure
+    from cchc.catalog.search import exact_match, search_procedures
+
+    from .services import published_procedure_for
+
+    query = (query or "").strip()
+    if not query or unit is None:
+        return {"hits": [], "exact": None, "elsewhere": []}
+    today = timezone.localdate()
+    found = search_procedures(query, limit=limit, unit=unit)
+    procs = {p.code: p for p in Procedure.objects.filter(code__in=[h.code for h in found])}
+    hits = []
+    for h in found:
+        proc = procs.get(h.code)
+        pp = published_procedure_for(unit=unit, procedure=proc, on_date=today) if proc else None
+        if pp is not None:
+            hits.append({"procedure": proc, "pp": pp, "score": h.score, "partial": h.partial})
+    exact = exact_match(query, [h for h in found if h.code in {x["procedure"].code for x in hits}])
+    best_here = max((x["score"] for x in hits if not x["partial"]), default=0.0)
+    received = {x["procedure"].code for x in hits}
+    elsewhere = []
+    if exact is None:
+        from cchc.catalog.selectors import published_procedure_on
+
+        for h in search_procedures(query, limit=3, province=unit.province_unit):
+            if h.code in received or h.partial or h.score <= best_here:
+                continue
+            pp = published_procedure_on(province=unit.province_unit, procedure_code=h.code, on_date=today)
+            if pp is not None:
+                elsewhere.append({"code": h.code, "name": h.name, "pp": pp})
+    return {"hits": hits, "exact": exact.code if exact else None, "elsewhere": elsewhere}
+
+
+# ---------------------------------------------------------------------------------------- citizen's service list
+
+FILING_COUNT_DAYS = 365
+FILING_COUNT_CACHE_SECONDS = 3600
+
+
+def procedure_filing_counts(*, province, on_date: date | None = None, days: int = FILING_COUNT_DAYS) -> dict[int, int]:
+    """Số hồ sơ theo thủ tục: dossiers of `province` per procedure id, received (or, online and not yet received,
+    submitted) in the `days` days up to and including `on_date` — how often citizens file each procedure.
+
+    Cached per province and day for an hour (the list is a ranking, not a statistic; one GROUP BY over the
+    province's dossiers)."""
+    from django.core.cache import cache
+
+    on_date = on_date or timezone.localdate()
+    key = f"dossiers:filing-counts:{province.pk}:{on_date.isoformat()}:{days}"
+    counts = cache.get(key)
+    if counts is None:
+        start, end = period_bounds(on_date - timedelta(days=days - 1), on_date)
+        in_period = Q(received_at__gte=start, received_at__lt=end) | Q(
+            received_at__isnull=True, submitted_at__gte=start, submitted_at__lt=end
+        )
+        counts = dict(
+            Dossier.objects.filter(in_period, province=province).values("procedure_id")
+            .annotate(n=Count("id")).values_list("procedure_id", "n")
+        )
+        cache.set(key, counts, FILING_COUNT_CACHE_SECONDS)
+    return counts
+
+
+def online_services(*, query: str = "", on_date: date | None = None) -> list[int]:
+    """Dịch vụ công trực tuyến: ids of the publications offered online (một phần / toàn trình) in force on the
+    date, one per (province, procedure, level), in the order the portal lists them:
+    - with a query: the public catalogue's search (catalog.search, the same ranking as /thu-tuc/), best first;
+    - without: most filed first (procedure_filing_counts of the publication's province), then by code.
+    """
+    from cchc.catalog.models import ProvinceProcedure
+    from cchc.catalog.search import search_procedures
+    from cchc.catalog.selectors import in_force_q
+
+    on_date = on_date or timezone.localdate()
+    rows = list(
+        ProvinceProcedure.objects.filter(in_force_q(on_date), online_level__in=["partial", "full"], procedure__is_active=True)
+        .order_by("procedure__code", "-effective_from", "-id")
+        .values_list("id", "province_id", "procedure_id", "level", "procedure__code")
+    )
+    latest: dict[tuple, tuple] = {}
+    for row in rows:  # the latest version of each (province, procedure, level)
+        latest.setdefault((row[1], row[2], row[3]), row)
+    rows = list(latest.values())
+    query = (query or "").strip()
+    if query:
+        within = {row[2] for row in rows}
+        rank = {h.code: i for i, h in enumerate(search_procedures(query, limit=100, within=within))}
+        rows = [row for row in rows if row[4] in rank]
+        rows.sort(key=lambda row: (rank[row[4]], row[4], row[3]))
+        return [row[0] for row in rows]
+    from cchc.units.models import Unit
+
+    provinces = {pk: Unit.objects.get(pk=pk) for pk in {row[1] for row in rows}}
+    counts = {pk: procedure_filing_counts(province=unit, on_date=on_date) for pk, unit in provinces.items()}
+    rows.sort(key=lambda row: (-counts[row[1]].get(row[2], 0), row[4], row[3]))
+    return [row[0] for row in rows]

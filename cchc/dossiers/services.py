@@ -73,7 +73,6 @@ ALLOWED_UPLOAD_TYPES = {
     "tif": "image/tiff",
 }
 CLOCK_SKEW = timedelta(minutes=2)
-COMMUNE_KINDS = {"commune", "ward", "special_zone"}
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -156,13 +155,10 @@ def next_dossier_code(*, unit, day: date) -> str:
 
 
 def unit_level(unit) -> str:
-    """'commune' for a commune/ward or a desk under one; 'province' otherwise."""
-    if unit.kind in COMMUNE_KINDS:
-        return "commune"
-    parent = unit.parent if unit.parent_id else None
-    if parent is not None and parent.kind in COMMUNE_KINDS:
-        return "commune"
-    return "province"
+    """'commune' for a commune/ward or a desk under one; 'province' otherwise (one rule: units.selectors)."""
+    from cchc.units.selectors import unit_level as _unit_level
+
+    return _unit_level(unit)
 
 
 def published_procedure_for(*, unit, procedure, on_date: date):

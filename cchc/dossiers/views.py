@@ -212,7 +212,7 @@ def desk_home(request):
     counts = _queue_counts(request.user, now)
     return render(request, "dossiers/desk.html", {
         "unit": unit, "queue": _decorate(queue, now), "counts": counts, "q": request.GET.get("q", ""),
-        "hits": _procedure_hits(request.user, request.GET.get("q", "")) if request.GET.get("q") else None,
+        "search": selectors.desk_procedure_search(unit=unit, query=request.GET["q"]) if request.GET.get("q") else None,
     })
 
 
@@ -256,42 +256,15 @@ def _queue_filter(qs, loc: str, now):
     return qs
 
 
-def _procedure_hits(user, query: str, limit: int = 8) -> list[dict]:
-    """Procedures published at the officer's unit matching the query, with their published version."""
-    from cchc.catalog.models import Procedure
-
-    unit = _desk_unit(user)
-    query = (query or "").strip()
-    if not query or unit is None:
-        return []
-    province = unit.province_unit
-    try:
-        from cchc.catalog.search import search_procedures
-
-        codes = [h.code for h in search_procedures(query, limit=limit * 3, province=province)]
-        procs = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
-        ordered = [procs[c] for c in codes if c in procs]
-    except ImportError:  # pragma: no cover - catalogue search not installed
-        from cchc.core.textfold import fold
-
-        ordered = list(Procedure.objects.filter(name_folded__contains=fold(query))[: limit * 3])
-    today = timezone.localdate()
-    hits = []
-    for proc in ordered:
-        pp = services.published_procedure_for(unit=unit, procedure=proc, on_date=today)
-        if pp is None:
-            continue
-        hits.append({"procedure": proc, "pp": pp})
-        if len(hits) >= limit:
-            break
-    return hits
-
-
 @staff_required
 def procedure_search(request):
-    """(htmx) Search results for the intake box; Enter on the box opens the first one."""
-    hits = _procedure_hits(request.user, request.GET.get("q", ""))
-    return render(request, "dossiers/_procedure_hits.html", {"hits": hits, "q": request.GET.get("q", "")})
+    """(htmx) Search results for the intake box (selectors.desk_procedure_search: what this desk receives).
+
+    Enter on the box opens a procedure only when the query names exactly one (desk.js); otherwise the
+    officer walks the list with ↓/↑ and opens the highlighted one with Enter."""
+    q = request.GET.get("q", "")
+    found = selectors.desk_procedure_search(unit=_desk_unit(request.user), query=q)
+    return render(request, "dossiers/_procedure_hits.html", {**found, "q": q})
 
 
 @staff_required
@@ -649,28 +622,15 @@ def register_export(request):
 
 # ---------------------------------------------------------------------------------------------- citizen portal
 
-def _online_publications(query: str = ""):
+def portal_home(request):
+    """Cổng dịch vụ công: procedures offered online (một phần / toàn trình), most filed first; the search box uses
+    the public catalogue's search (selectors.online_services)."""
     from cchc.catalog.models import ProvinceProcedure
 
-    today = timezone.localdate()
-    qs = (
-        ProvinceProcedure.objects.filter(online_level__in=["partial", "full"], effective_from__lte=today)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today))
-        .select_related("procedure", "province", "desk", "handling_unit")
-        .order_by("procedure__code", "-effective_from")
-    )
-    if query:
-        from cchc.core.textfold import fold
-
-        folded = fold(query)
-        qs = qs.filter(Q(procedure__code__startswith=query.strip()) | Q(procedure__name_folded__contains=folded))
-    return qs
-
-
-def portal_home(request):
-    """Cổng dịch vụ công: procedures offered online (một phần / toàn trình)."""
     q = request.GET.get("q", "").strip()
-    page = Paginator(_online_publications(q), 30).get_page(request.GET.get("trang"))
+    page = Paginator(selectors.online_services(query=q), 30).get_page(request.GET.get("trang"))
+    rows = ProvinceProcedure.objects.select_related("procedure", "province", "desk", "handling_unit").in_bulk(page.object_list)
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     for pp in page.object_list:
         pp.filing_unit = _filing_unit(pp)
     template = "dossiers/_portal_rows.html" if request.htmx else "dossiers/portal.html"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cchc.accounts.permissions import filter_by_scope
 from cchc.core.textfold import fold
 
-from .models import Unit, UnitKind
+from .models import COMMUNE_KINDS, Unit, UnitKind
 
 PROVINCE_KINDS = (UnitKind.PROVINCE, UnitKind.OLD_PROVINCE)
 
@@ -143,3 +143,16 @@ def unit_get(*, user, code: str) -> Unit | None:
 
 def communes_of(province: Unit) -> QuerySet:
     return Unit.objects.filter(province=province, kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE])
+
+
+def unit_level(unit: Unit) -> str:
+    """Cấp của nơi tiếp nhận: 'commune' for a commune/ward/special zone or a desk under one; 'province' otherwise.
+
+    Since 1/7/2025 (two-tier local government) a commune desk receives the commune-level procedures and the
+    provincial public administration service centre the provincial ones."""
+    if unit.kind in COMMUNE_KINDS:
+        return "commune"
+    parent = unit.parent if unit.parent_id else None
+    if parent is not None and parent.kind in COMMUNE_KINDS:
+        return "commune"
+    return "province"

@@ -172,10 +172,14 @@ class LookupForm(forms.Form):
     token = forms.CharField(label="Mã tra cứu", max_length=24)
 
     def clean_code(self):
-        return self.cleaned_data["code"].strip()
+        from .codes import normalise_code
+
+        return normalise_code(self.cleaned_data["code"])
 
     def clean_token(self):
-        return self.cleaned_data["token"].strip().upper().replace(" ", "").replace("-", "")
+        from .codes import normalise_token
+
+        return normalise_token(self.cleaned_data["token"])
 
 
 STAR_CHOICES = [(str(i), str(i)) for i in range(1, 6)]

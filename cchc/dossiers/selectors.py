@@ -276,9 +276,17 @@ PUBLIC_NOT_FOUND = "Không tìm thấy hồ sơ với mã và mã tra cứu đã
 
 
 def public_dossier(*, code: str, token: str | None) -> Dossier:
-    """The dossier for a (code, token) pair; a wrong or missing token fails exactly like an unknown code."""
-    d = Dossier.objects.select_related("procedure", "unit", "handling_unit").filter(code=str(code or "")).first()
-    supplied = str(token or "").strip().upper()
+    """The dossier for a (code, token) pair; a wrong or missing token fails exactly like an unknown code.
+
+    Code and token are matched as people type them (case, spaces, missing or typographic dashes:
+    `codes.lookup_candidates`, `codes.normalise_token`); this is the one place the page and the API use.
+    """
+    from .codes import lookup_candidates, normalise_token
+
+    candidates = lookup_candidates(code)
+    found = {d.code: d for d in Dossier.objects.select_related("procedure", "unit", "handling_unit").filter(code__in=candidates)}
+    d = next((found[c] for c in candidates if c in found), None)
+    supplied = normalise_token(token)
     expected = d.lookup_token if d is not None else "X" * 10
     ok = hmac.compare_digest(supplied.encode(), expected.encode())
     if d is None or not supplied or not ok:

@@ -115,16 +115,33 @@ def result_bytes(result) -> bytes:
 
 @dataclass
 class ResultCheck:
-    """What the lookup page shows: Chữ ký hợp lệ / tài liệu không bị sửa đổi / đơn vị ký."""
+    """What the lookup and verify pages show: one verdict (sigcheck.classify) and the facts behind it.
 
-    signature_valid: bool
-    document_unchanged: bool
-    trusted: bool
+    The rows never contradict the verdict: they are derived from the same facts, and the rows about
+    content and trust are shown only when there is a signature to speak of.
+    """
+
+    verdict: str
+    title: str
+    explanation: str
+    signature_valid: bool        # every signature intact and cryptographically valid
+    document_unchanged: bool     # ... and the last one covers the whole file, and the stored hash matches
+    trusted: bool                # the certificate chains to this platform's trust root
     signer: str
+    issuer: str
     signed_at: str
     stored_hash_matches: bool
     ok: bool
-    message: str
+    root: dict
+    reader_note: str = ""
+
+    @property
+    def message(self) -> str:
+        return f"{self.title}. {self.explanation}".strip()
+
+    @property
+    def has_signature(self) -> bool:
+        return self.verdict in ("valid_trusted", "valid_untrusted", "modified") and bool(self.signer or self.issuer)
 
     @property
     def signed_at_text(self) -> str:
@@ -142,22 +159,55 @@ class ResultCheck:
         return dict(self.__dict__)
 
 
+def _root_label(root: dict) -> str:
+    label = f"“{root['name']}”"
+    if root.get("organisation"):
+        label += f" ({root['organisation']})"
+    return label
+
+
+def reader_note(verdict: str, root: dict) -> str:
+    """What Adobe Acrobat, Foxit or poppler's pdfsig will say about the same file, honestly."""
+    if verdict == "valid_trusted" and root.get("demo"):
+        return ("Phần mềm đọc PDF (Adobe Acrobat, Foxit, pdfsig) sẽ báo chữ ký nguyên vẹn nhưng “không xác định được "
+                "người ký / Certificate issuer isn't Trusted”: CA demo của bản thử nghiệm này không có trong danh sách "
+                "tin cậy công khai của các phần mềm đó. Khi triển khai thật, kết quả được ký bằng chứng thư số của tổ chức "
+                "cung cấp dịch vụ chứng thực được cấp phép và phần mềm đọc PDF sẽ nhận diện được.")
+    if verdict == "valid_trusted":
+        return "Phần mềm đọc PDF chỉ xác nhận người ký khi chứng thư gốc này có trong danh sách tin cậy của phần mềm."
+    if verdict == "valid_untrusted":
+        return "Phần mềm đọc PDF cũng sẽ báo chứng thư ký không được tin cậy."
+    if verdict == "modified":
+        return "Phần mềm đọc PDF sẽ báo chữ ký không hợp lệ hoặc tài liệu đã bị thay đổi sau khi ký."
+    return ""
+
+
 def verify_bytes(data: bytes, *, expected_sha256: str = "") -> ResultCheck:
+    """Check a file: read it, check every signature, compare with the stored hash, and classify once."""
+    from .sigcheck import VERDICTS, Verdict, classify, modification_detail
+
     report = signing.verify_pdf(data)
+    hash_ok = hashlib.sha256(data).hexdigest() == expected_sha256 if expected_sha256 else True
+    facts = report.facts(stored_hash_matches=(hash_ok if expected_sha256 else None))
+    verdict = classify(facts)
+    text = VERDICTS[verdict]
+    root = signing.trust_root()
     first = report.first
-    hash_ok = (not expected_sha256) or hashlib.sha256(data).hexdigest() == expected_sha256
-    if first is None:
-        return ResultCheck(False, False, False, "", "", hash_ok, False, report.error or "Tệp không có chữ ký số.")
-    ok = report.ok and hash_ok
-    if ok:
-        message = "Chữ ký hợp lệ; tài liệu không bị sửa đổi sau khi ký."
-    elif not first.valid:
-        message = "Chữ ký KHÔNG hợp lệ: nội dung đã bị thay đổi sau khi ký."
-    elif not first.unchanged or not hash_ok:
-        message = "Tài liệu đã bị sửa đổi hoặc bổ sung sau khi ký."
-    else:
-        message = "Chứng thư ký không thuộc cơ quan chứng thực được tin cậy."
-    return ResultCheck(first.valid, first.unchanged and hash_ok, first.trusted, first.signer, first.signed_at, hash_ok, ok, message)
+    last = report.signatures[-1] if report.signatures else None
+    explanation = text.explanation.format(
+        root=_root_label(root), issuer=(first.issuer if first else "") or "không rõ",
+        detail=modification_detail(facts) if verdict == Verdict.MODIFIED else "",
+    )
+    valid = bool(report.signatures) and all(s.valid and not s.error for s in report.signatures)
+    return ResultCheck(
+        verdict=str(verdict), title=text.title, explanation=explanation,
+        signature_valid=valid,
+        document_unchanged=valid and bool(last and last.unchanged) and hash_ok,
+        trusted=bool(report.signatures) and all(s.trusted for s in report.signatures),
+        signer=first.signer if first else "", issuer=first.issuer if first else "",
+        signed_at=first.signed_at if first else "", stored_hash_matches=hash_ok, ok=text.ok,
+        root=root, reader_note=reader_note(str(verdict), root),
+    )
 
 
 def electronic_result_verify(result) -> ResultCheck:
@@ -165,7 +215,9 @@ def electronic_result_verify(result) -> ResultCheck:
     try:
         data = result_bytes(result)
     except NotFoundError as exc:
-        return ResultCheck(False, False, False, "", "", False, False, exc.message)
+        return ResultCheck(verdict="missing", title="Không tìm thấy tệp kết quả điện tử", explanation=exc.message,
+                           signature_valid=False, document_unchanged=False, trusted=False, signer="", issuer="",
+                           signed_at="", stored_hash_matches=False, ok=False, root=signing.trust_root())
     return verify_bytes(data, expected_sha256=result.sha256)
 
 

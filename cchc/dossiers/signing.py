@@ -253,8 +253,16 @@ class SignatureCheck:
     trusted: bool = False        # the certificate chains to our CA
     signer: str = ""             # đơn vị ký (certificate CN)
     organisation: str = ""
+    issuer: str = ""             # CN of the certificate's issuer (the CA that issued it)
     signed_at: str = ""
     summary: str = ""
+    error: str = ""              # the signature could not be checked at all
+
+    def facts(self):
+        from .sigcheck import SignatureFacts
+
+        return SignatureFacts(intact=self.intact, valid=self.valid, whole_file=self.unchanged, trusted=self.trusted,
+                              error=self.error)
 
 
 @dataclass
@@ -263,6 +271,13 @@ class VerificationReport:
     ok: bool
     signatures: list[SignatureCheck] = field(default_factory=list)
     error: str = ""
+    readable: bool = True
+
+    def facts(self, *, stored_hash_matches: bool | None = None):
+        from .sigcheck import FileFacts
+
+        return FileFacts(readable=self.readable, signatures=tuple(s.facts() for s in self.signatures),
+                         stored_hash_matches=stored_hash_matches)
 
     def as_dict(self) -> dict:
         return {"signed": self.signed, "ok": self.ok, "error": self.error,
@@ -295,7 +310,8 @@ def verify_pdf(pdf_bytes: bytes, *, base_dir: Path | str | None = None) -> Verif
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         embedded = list(reader.embedded_signatures)
     except Exception as exc:
-        return VerificationReport(signed=False, ok=False, error=f"Tệp không phải PDF hợp lệ ({type(exc).__name__}).")
+        return VerificationReport(signed=False, ok=False, readable=False,
+                                  error=f"Tệp không phải PDF hoặc không đọc được ({type(exc).__name__}).")
     if not embedded:
         return VerificationReport(signed=False, ok=False, error="Tệp không có chữ ký số.")
     checks = []
@@ -313,14 +329,35 @@ def verify_pdf(pdf_bytes: bytes, *, base_dir: Path | str | None = None) -> Verif
             subject = status.signing_cert.subject
             check.signer = _name_part(subject, "common_name")
             check.organisation = _name_part(subject, "organization_name")
+            check.issuer = _name_part(status.signing_cert.issuer, "common_name")
             if status.signer_reported_dt:
                 check.signed_at = status.signer_reported_dt.isoformat()
             check.summary = status.summary()
         except Exception as exc:
-            check.summary = f"Không kiểm tra được chữ ký ({type(exc).__name__}: {exc})"
+            check.error = f"{type(exc).__name__}: {exc}"[:300]
+            check.summary = f"Không kiểm tra được chữ ký ({check.error})"
         checks.append(check)
-    ok = all(c.valid and c.trusted and c.unchanged for c in checks)
-    return VerificationReport(signed=True, ok=ok, signatures=checks)
+    report = VerificationReport(signed=True, ok=False, signatures=checks)
+    from .sigcheck import Verdict, classify
+
+    report.ok = classify(report.facts()) == Verdict.VALID_TRUSTED
+    return report
+
+
+def trust_root(base_dir: Path | str | None = None) -> dict:
+    """The root this platform trusts for results: its names, and whether it is the demo authority."""
+    path = pki_dir(base_dir) / "ca" / "ca.crt.pem"
+    if not path.exists():
+        return {"name": CA_NAME, "organisation": CA_ORGANISATION, "demo": True, "fingerprint": ""}
+    cert = x509.load_pem_x509_certificate(path.read_bytes())
+
+    def part(oid):
+        values = cert.subject.get_attributes_for_oid(oid)
+        return str(values[0].value) if values else ""
+
+    name = part(NameOID.COMMON_NAME)
+    return {"name": name, "organisation": part(NameOID.ORGANIZATION_NAME), "demo": name == CA_NAME,
+            "fingerprint": cert.fingerprint(hashes.SHA256()).hex(":").upper()}
 
 
 # ------------------------------------------------------------------------------------------------ demo

@@ -994,5 +994,8 @@ def verify_upload(request):
             error = "Tệp quá lớn (tối đa 20 MB)."
         else:
             check = results.verify_bytes(upload.read())
-    return render(request, "dossiers/verify.html", {"check": check, "error": error}, status=400 if error else 200)
+    from . import signing
+
+    return render(request, "dossiers/verify.html", {"check": check, "error": error, "root": signing.trust_root()},
+                  status=400 if error else 200)
 

@@ -78,11 +78,7 @@ def home(request):
     history = survey_selectors.national_history(province=province)
     charts = {}
     for kind in ("par_index", "sipas", "papi", "pci", "ict"):
-        data = survey_selectors.chart_data(history, kind)
-        averages = survey_selectors.national_averages(kind)
-        if averages and data["years"]:
-            data["scores"].append({"label": "Trung bình cả nước", "data": [averages.get(y) for y in data["years"]], "dashed": True})
-        charts[kind] = data
+        charts[kind] = survey_selectors.chart_data(history, kind, averages=survey_selectors.national_averages(kind))
     tables = [s for s in history.values() if s["rows"]]
     flagged_count = sum(1 for s in tables for r in s["rows"] if r.flagged)
     return render(request, "indices/home.html", {

@@ -5,7 +5,7 @@ Vietnamese headers with or without diacritics and a UTF-8 BOM work):
 
 * results ("kết quả"): `nam, loai_don_vi, don_vi, chi_so_pct, thu_hang, tong_so_don_vi, kieu_thu_hang,
   nhom, chi_so_nam_truoc_pct_theo_nguon, bien_dong_pct_theo_nguon, bien_dong_thu_hang_theo_nguon,
-  nguon_tin, source_url, ghi_chu` — the layout of par_index_reported.csv and sipas_reported.csv.
+  nguon_tin, source_url, ghi_chu` — the layout of par_index_published.csv and sipas_published.csv.
   Optional columns: `chi_so` (index per row: PAR INDEX / SIPAS / PAPI / PCI / ICT), `thanh_phan`
   (component: PAR field or SIPAS aspect), `thu_hang_vung` (regional rank).
 * aggregates ("tổng hợp"): `nam, chi_so, pham_vi, chi_tieu, gia_tri_pct, so_voi_nam_truoc_pct_theo_nguon,
@@ -34,6 +34,8 @@ from cchc.core.textfold import fold
 from .sipas import ASPECTS
 
 TOLERANCE = Decimal("0.005")  # published figures have two decimals: any real difference is ≥ 0.01
+# The mean of 63 two-decimal figures can differ from the published (unrounded) mean by up to 0.005
+AVERAGE_TOLERANCE = Decimal("0.01")
 
 KIND_ALIASES = {
     "par index": "par_index", "par_index": "par_index", "par": "par_index", "chi so cchc": "par_index",
@@ -334,8 +336,17 @@ def _where(fig: Figure) -> str:
     return fig.source_label or "nguồn không ghi"
 
 
-def check_results(figures: list[Figure]) -> None:
-    """Flag contradictions among published results (file rows and stored rows together)."""
+def is_inferred(fig) -> bool:
+    """A rank derived by the collector (e.g. next year's rank minus the stated change), not stated."""
+    return "suy ra" in fold(fig.rank_reliability or "")
+
+
+def check_results(figures: list[Figure], *, averages: dict | None = None) -> None:
+    """Flag contradictions among published results (file rows and stored rows together).
+
+    `averages` maps (index_kind, entity_kind, year) → published averages (Decimal list: national for
+    provinces, all ministries for ministries), used to check a complete table's mean.
+    """
     by_series: dict[tuple, dict[int, list[Figure]]] = {}
     for fig in figures:
         by_series.setdefault(fig.series, {}).setdefault(fig.year, []).append(fig)
@@ -353,8 +364,19 @@ def check_results(figures: list[Figure]) -> None:
                 listing = "; ".join(f"hạng {f.rank} ({_where(f)})" for f in ranked)
                 for f in ranked:
                     f.flag(f"MÂU THUẪN thứ hạng giữa các nguồn cho {f.entity_name} năm {year}: {listing}.")
+            # A rank derived by the collector that differs from a rank a source states.
+            inferred = [f for f in figs if f.rank is not None and is_inferred(f)]
+            stated = [f for f in figs if f.rank is not None and not is_inferred(f)]
+            for f in inferred:
+                others = [g for g in stated if g.rank != f.rank]
+                if others:
+                    shown = "; ".join(f"hạng {g.rank} ({_where(g)})" for g in others)
+                    f.flag(f"MÂU THUẪN: hạng suy ra {f.rank} của {f.entity_name} năm {year} khác hạng nguồn nêu: {shown}.")
+                    for g in others:
+                        g.flag(f"MÂU THUẪN: hạng suy ra từ nguồn khác ({_where(f)}) là {f.rank}, khác hạng {g.rank}.")
             previous = [f for f in years.get(year - 1, []) if f.score is not None]
-            previous_ranked = [f for f in years.get(year - 1, []) if f.rank is not None]
+            # derived ranks are not evidence: a stated change must match a STATED previous rank
+            previous_ranked = [f for f in years.get(year - 1, []) if f.rank is not None and not is_inferred(f)]
             for f in figs:
                 # Stated change against the stated previous score in the same row.
                 if f.change_value is not None and f.score is not None and f.previous_score_stated is not None:
@@ -411,8 +433,69 @@ def check_results(figures: list[Figure]) -> None:
                 for g in others:
                     g.flag(f"MÂU THUẪN: nguồn khác ({_where(f)}) xếp {f.entity_name} cuối bảng ({f.rank}/{f.rank_of}).")
 
+    for (kind, component, entity_kind, year), figs in by_year.items():
+        published_means = (averages or {}).get((kind, entity_kind, year), []) if not component else []
+        _check_table(figs, year=year, averages=published_means)
+
     for fig in figures:
         _note_flags(fig)
+
+
+def _check_table(figs: list[Figure], *, year: int, averages: list) -> None:
+    """One index, one year, one kind of unit: rank order against score order, and — when the table is
+    complete (one rank for each of the N units) — ranks 1..N without gaps and the mean against the
+    published national average.
+
+    Competition ranking is assumed (tied units share a rank and the next rank is skipped: 1, 2, 2, 4).
+    """
+    ranked = [f for f in figs if f.rank is not None and not is_inferred(f)]
+    # Score order must follow rank order (a better rank never has a lower score).
+    scored = [f for f in ranked if f.score is not None]
+    for a in scored:
+        for b in scored:
+            if a.entity_key == b.entity_key or a.rank >= b.rank:
+                continue
+            if a.score < b.score - TOLERANCE:
+                message = (f"Thứ hạng ngược với điểm năm {year}: {a.entity_name} hạng {a.rank} ({_fmt(a.score)}) "
+                           f"thấp điểm hơn {b.entity_name} hạng {b.rank} ({_fmt(b.score)}).")
+                a.flag(message)
+                b.flag(message)
+    for a in scored:
+        for b in scored:
+            if a.entity_key < b.entity_key and a.rank == b.rank and abs(a.score - b.score) > TOLERANCE:
+                message = (f"Hai đơn vị cùng hạng {a.rank} năm {year} nhưng điểm khác nhau: {a.entity_name} "
+                           f"{_fmt(a.score)}, {b.entity_name} {_fmt(b.score)}.")
+                a.flag(message)
+                b.flag(message)
+    # Complete table: one (first stated) rank per unit for all N units.
+    rank_of = max((f.rank_of for f in figs if f.rank_of), default=None)
+    best: dict[str, Figure] = {}
+    for f in ranked:
+        best.setdefault(f.entity_key, f)
+    if not rank_of or len(best) < rank_of:
+        return
+    table = sorted(best.values(), key=lambda f: f.rank)
+    problems = []
+    for position, f in enumerate(table, start=1):
+        previous = table[position - 2] if position > 1 else None
+        tied = previous is not None and previous.rank == f.rank
+        if f.rank != position and not tied:
+            problems.append(f"{f.entity_name} hạng {f.rank} ở vị trí {position}")
+    if problems:
+        missing = sorted(set(range(1, rank_of + 1)) - {f.rank for f in table})
+        text = (f"Bảng đủ {rank_of} đơn vị năm {year} nhưng thứ hạng không liên tục"
+                + (f" (thiếu hạng {', '.join(map(str, missing[:10]))}{'…' if len(missing) > 10 else ''})" if missing else "")
+                + ": " + "; ".join(problems[:5]) + ("…" if len(problems) > 5 else "") + ".")
+        for f in table:
+            f.flag(text)
+    scores = [f.score for f in table if f.score is not None]
+    if averages and len(scores) == rank_of:
+        mean = sum(scores) / len(scores)
+        if not any(abs(mean - avg) <= AVERAGE_TOLERANCE for avg in averages):
+            text = (f"Trung bình của bảng đủ {rank_of} đơn vị năm {year} là {_fmt(mean)}, khác trung bình công bố "
+                    f"{', '.join(_fmt(a) for a in averages)}.")
+            for f in table:
+                f.flag(text)
 
 
 def _note_flags(fig) -> None:
@@ -563,3 +646,18 @@ def check_aggregates(figures: list[AggregateFigure]) -> None:
                         )
     for fig in figures:
         _note_flags(fig)
+
+
+def average_key(index_kind: str, scope: str, measure: str, year: int) -> tuple | None:
+    """Which results table a published average belongs to: (index_kind, entity_kind, year), or None.
+
+    'trung bình' of 'cả nước' / '63 tỉnh' / '34 tỉnh' → provinces; of '17 bộ, cơ quan ngang bộ' → ministries.
+    """
+    if fold(measure) != "trung binh":
+        return None
+    key = fold(scope)
+    if key in {"ca nuoc", "toan quoc"} or re.fullmatch(r"\d+ tinh(, thanh pho)?", key):
+        return (index_kind, "province", year)
+    if re.fullmatch(r"\d+ bo.*", key):
+        return (index_kind, "ministry", year)
+    return None

@@ -228,11 +228,22 @@ def national_history(*, province=None) -> dict:
     return series
 
 
-def chart_data(series: dict, kind: str) -> dict:
-    """Chart.js datasets for one index: one line per (component, entity) for score and one for rank."""
+def chart_data(series: dict, kind: str, *, averages: dict[int, float] | None = None) -> dict:
+    """Chart.js datasets for one index: one line per (component, entity) for score and one for rank.
+
+    The x axis is every year from the first to the last year with a figure (of the province's
+    predecessors or of the national average), so a year with no published figure shows as a gap
+    (`null`, never interpolated) and is listed in `missing_years` (no score and no rank for any line).
+    `averages` (national average per year) adds a dashed "Trung bình cả nước" line.
+    """
     s = series.get(kind) or {"entities": {}}
-    years = sorted({r.year for rows in s["entities"].values() for r in rows})
+    entity_years = {r.year for rows in s["entities"].values() for r in rows}
+    if not entity_years:
+        return {"years": [], "scores": [], "ranks": [], "missing_years": []}
+    known = entity_years | set(averages or {})
+    years = list(range(min(known), max(known) + 1))
     score_sets, rank_sets = [], []
+    covered: set[int] = set()
     for (component, entity), rows in sorted(s["entities"].items()):
         by_year_score, by_year_rank = {}, {}
         for r in rows:
@@ -240,12 +251,16 @@ def chart_data(series: dict, kind: str) -> dict:
                 by_year_score.setdefault(r.year, float(r.score))
             if r.rank is not None:
                 by_year_rank.setdefault(r.year, r.rank)
+        covered |= set(by_year_score) | set(by_year_rank)
         label = entity + (f" · {component}" if component else "")
         if by_year_score:
             score_sets.append({"label": label, "data": [by_year_score.get(y) for y in years]})
         if by_year_rank:
             rank_sets.append({"label": label, "data": [by_year_rank.get(y) for y in years]})
-    return {"years": years, "scores": score_sets, "ranks": rank_sets}
+    if averages and score_sets:
+        score_sets.append({"label": "Trung bình cả nước", "data": [averages.get(y) for y in years], "dashed": True})
+    return {"years": years, "scores": score_sets, "ranks": rank_sets,
+            "missing_years": [y for y in years if y not in covered]}
 
 
 def national_aggregates(*, index_kind: str | None = None) -> QuerySet:

@@ -175,7 +175,12 @@ def published_results_import(*, path, actor=None, index_kind: str | None = None)
     for obj in stored:
         fig = _result_figure(obj.pk, _stored_result_values(obj))
         figures.append(fig)
-    pub.check_results(figures)
+    averages: dict[tuple, list] = {}
+    for agg in PublishedAggregate.objects.filter(index_kind__in=kinds).only("index_kind", "scope", "measure", "year", "value"):
+        key = pub.average_key(agg.index_kind, agg.scope, agg.measure, agg.year)
+        if key is not None and agg.value is not None:
+            averages.setdefault(key, []).append(agg.value)
+    pub.check_results(figures, averages=averages)
     for fig in figures:
         obj = by_pk[fig.ref]
         row = row_by_pk.get(obj.pk)

@@ -220,3 +220,13 @@ def test_import_summary_names_the_format_and_index_in_vietnamese(client, w):
     html = client.post(reverse("indices:import"), {"file": SimpleUploadedFile("sipas_2024.csv", csv.encode())}).content.decode()
     assert "Chỉ số hài lòng (SIPAS)" in html and "kết quả từng đơn vị" in html
     assert "<b>sipas</b>" not in html and "<b>results</b>" not in html
+
+
+def test_home_charts_span_the_years_and_name_the_years_without_a_published_figure(client, w):
+    for year, score in ((2019, "80.05"), (2022, "84.00")):
+        PublishedResult.objects.create(index_kind="sipas", year=year, entity_name="Tỉnh Một", unit=w["province"], score=Decimal(score),
+                                       source_url=f"https://a.example/{year}", source_name="Báo A", source_key=f"a{year}")
+    client.force_login(w["par"])
+    html = client.get(reverse("indices:home")).content.decode()
+    assert "SIPAS: chưa có số liệu công bố" in html and "2020, 2021" in html and "không nội suy" in html
+    assert '"years": [2019, 2020, 2021, 2022]' in html and "spanGaps: false" in html

@@ -74,11 +74,11 @@ def test_two_sources_with_different_scores_for_one_figure_are_both_flagged(tmp_p
 
 
 def test_shipped_files_flag_the_documented_inconsistencies():
-    par = published_results_import(path=DATA / "par_index_reported.csv")
-    sip = published_results_import(path=DATA / "sipas_reported.csv")
+    par = published_results_import(path=DATA / "par_index_published.csv")
+    sip = published_results_import(path=DATA / "sipas_published.csv")
     agg = published_results_import(path=DATA / "par_sipas_aggregates.csv")
     assert par["rejected"] == [] and sip["rejected"] == [] and agg["rejected"] == []
-    assert par["imported"] == 47 and sip["imported"] == 50 and agg["imported"] == 25
+    assert par["imported"] == 68 and sip["imported"] == 52 and agg["imported"] == 26
     # PAR 2023 Hải Phòng: two sources (file lines 7 and 8)
     assert {7, 8} <= set(flagged_rows(par))
     # PAR 2023 last place: An Giang vs Bình Thuận / Sóc Trăng
@@ -95,8 +95,8 @@ def test_shipped_files_flag_the_documented_inconsistencies():
 
 
 def test_import_is_idempotent(tmp_path):
-    first = published_results_import(path=DATA / "sipas_reported.csv")
-    second = published_results_import(path=DATA / "sipas_reported.csv")
+    first = published_results_import(path=DATA / "sipas_published.csv")
+    second = published_results_import(path=DATA / "sipas_published.csv")
     assert second["imported"] == 0 and second["updated"] == 0 and second["unchanged"] == first["imported"]
     assert PublishedResult.objects.count() == first["imported"]
     assert [f["row"] for f in second["flagged"]] == [f["row"] for f in first["flagged"]]
@@ -173,3 +173,106 @@ def test_old_province_names_map_to_the_old_units_when_the_registry_is_loaded(tmp
     la = PublishedResult.objects.get(entity_name="Long An")
     assert la.unit is not None and "Long An" in la.unit.name
     assert "Không khớp" in flagged_rows(summary)[3]
+
+
+# ---------------------------------------------------------------------------------------------
+# whole-table checks: a complete table has ranks 1..N without gaps, scores follow ranks, its mean
+# matches the published average; ranks derived by the collector never hide a contradiction
+# ---------------------------------------------------------------------------------------------
+
+def table(rows, year=2030, n=5, url="https://t.example/bang"):
+    """Results lines for a table of n provinces: rows = [(name, score, rank)]."""
+    return "".join(f"{year},tỉnh,{name},{score},{rank},{n},chính xác,,,,,Bộ Nội vụ,{url},\n" for name, score, rank in rows)
+
+
+FIVE = [("Tỉnh A", "90.00", 1), ("Tỉnh B", "89.00", 2), ("Tỉnh C", "88.00", 3), ("Tỉnh D", "87.00", 4), ("Tỉnh E", "86.00", 5)]
+
+
+def test_a_complete_table_with_ranks_1_to_n_in_score_order_is_clean(tmp_path):
+    summary = published_results_import(path=write(tmp_path, "par.csv", table(FIVE)))
+    assert summary["imported"] == 5 and summary["flagged"] == []
+
+
+def test_a_complete_table_with_a_gap_in_the_ranks_is_flagged_on_every_row(tmp_path):
+    rows = FIVE[:2] + [("Tỉnh C", "88.00", 4), ("Tỉnh D", "87.00", 5), ("Tỉnh E", "86.00", 5)]
+    flags = flagged_rows(published_results_import(path=write(tmp_path, "par.csv", table(rows))))
+    assert set(flags) == {2, 3, 4, 5, 6}
+    assert "không liên tục" in flags[2] and "thiếu hạng 3" in flags[2]
+    # the two units sharing rank 5 with different scores are named
+    assert "cùng hạng 5" in flags[5] and "cùng hạng 5" in flags[6]
+
+
+def test_a_tie_that_skips_the_next_rank_is_competition_ranking_not_a_gap(tmp_path):
+    rows = [("Tỉnh A", "90.00", 1), ("Tỉnh B", "89.00", 2), ("Tỉnh C", "89.00", 2), ("Tỉnh D", "87.00", 4), ("Tỉnh E", "86.00", 5)]
+    assert published_results_import(path=write(tmp_path, "par.csv", table(rows)))["flagged"] == []
+
+
+def test_one_unit_short_of_n_is_not_a_complete_table_so_missing_ranks_are_not_gaps(tmp_path):
+    rows = [r for r in FIVE if r[2] != 3]  # 4 of 5 units
+    assert published_results_import(path=write(tmp_path, "par.csv", table(rows)))["flagged"] == []
+
+
+def test_a_better_rank_with_a_lower_score_is_flagged_even_in_a_partial_table(tmp_path):
+    rows = [("Tỉnh A", "85.00", 3), ("Tỉnh B", "85.01", 10)]
+    flags = flagged_rows(published_results_import(path=write(tmp_path, "par.csv", table(rows, n=63))))
+    assert set(flags) == {2, 3}
+    assert "ngược" in flags[2] and "Tỉnh A hạng 3 (85.00)" in flags[2] and "Tỉnh B hạng 10 (85.01)" in flags[2]
+
+
+def test_equal_scores_at_different_ranks_are_not_flagged(tmp_path):
+    # published ranks break ties on unrounded values; a 0.00 difference is not a contradiction
+    rows = [("Tỉnh A", "85.42", 3), ("Tỉnh B", "85.42", 4)]
+    assert published_results_import(path=write(tmp_path, "par.csv", table(rows, n=63)))["flagged"] == []
+
+
+AGG_HEADER = "nam,chi_so,pham_vi,chi_tieu,gia_tri_pct,so_voi_nam_truoc_pct_theo_nguon,gia_tri_nam_truoc_pct_theo_nguon,source_url,ghi_chu\n"
+
+
+@pytest.mark.parametrize("published, flagged", [("88.00", False), ("88.01", False), ("87.99", False), ("88.02", True)])
+def test_the_mean_of_a_complete_table_must_match_the_published_average(tmp_path, published, flagged):
+    published_results_import(path=write(tmp_path, "agg.csv", f"2030,PAR INDEX,5 tỉnh,trung bình,{published},,,https://t.example/tb,\n",
+                                        header=AGG_HEADER))
+    flags = flagged_rows(published_results_import(path=write(tmp_path, "par.csv", table(FIVE))))  # mean 88.00
+    assert bool(flags) is flagged
+    if flagged:
+        assert set(flags) == {2, 3, 4, 5, 6} and "88.00" in flags[2] and "88.02" in flags[2]
+
+
+def test_a_ministries_average_is_not_compared_with_a_provinces_table(tmp_path):
+    published_results_import(path=write(tmp_path, "agg.csv", "2030,PAR INDEX,17 bộ,trung bình,70.00,,,https://t.example/tb,\n",
+                                        header=AGG_HEADER))
+    assert published_results_import(path=write(tmp_path, "par.csv", table(FIVE)))["flagged"] == []
+
+
+def test_an_inferred_rank_does_not_hide_a_wrong_rank_change_and_conflicts_with_a_stated_rank(tmp_path):
+    body = (
+        "2024,tỉnh,Tỉnh A,,10,63,chính xác,,,,+5,Báo A,https://a.example/2024,\n"
+        "2023,tỉnh,Tỉnh A,,15,63,suy ra: hạng năm sau − biến động thứ hạng nguồn nêu,,,,,Báo A,https://a.example/2024,\n"
+        "2023,tỉnh,Tỉnh A,,12,63,chính xác,,,,,Báo B,https://b.example/2023,\n"
+    )
+    flags = flagged_rows(published_results_import(path=write(tmp_path, "par.csv", body)))
+    assert "+5" in flags[2] and "12" in flags[2]          # the stated change is checked against the STATED rank
+    assert "hạng suy ra 15" in flags[3] and "12" in flags[3]
+    assert "hạng suy ra" in flags[4]
+
+
+def test_an_inferred_rank_that_agrees_is_clean(tmp_path):
+    body = (
+        "2019,tỉnh,Tây Ninh,80.05,44,63,chính xác,B,,,+4,Báo Tây Ninh,https://tn.example/,\n"
+        "2018,tỉnh,Tây Ninh,,48,63,suy ra: hạng năm sau − biến động thứ hạng nguồn nêu,,,,,Báo Tây Ninh,https://tn.example/,\n"
+    )
+    assert published_results_import(path=write(tmp_path, "par.csv", body))["flagged"] == []
+
+
+def test_the_shipped_files_hold_no_complete_table_and_no_order_contradiction():
+    """What the shipped data is: no year has all 63 provinces; the new checks add no flag to it."""
+    for name in ("par_sipas_aggregates.csv", "par_index_published.csv", "sipas_published.csv"):
+        published_results_import(path=DATA / name)
+    messages = [m for r in PublishedResult.objects.filter(flagged=True) for m in r.flags]
+    assert not any("không liên tục" in m or "ngược" in m or "cùng hạng" in m or "hạng suy ra" in m for m in messages)
+    per_year = {}
+    for r in PublishedResult.objects.filter(entity_kind="province"):
+        per_year.setdefault((r.index_kind, r.year), set()).add(r.entity_key)
+    assert max(len(v) for v in per_year.values()) < 63
+    # the 2023 PAR average added (86.98) agrees with the 2024 article's +1.39 from 88.37
+    assert not PublishedAggregate.objects.filter(year=2023, measure="trung bình", scope="63 tỉnh", flagged=True).exists()

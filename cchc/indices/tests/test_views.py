@@ -228,5 +228,5 @@ def test_home_charts_span_the_years_and_name_the_years_without_a_published_figur
                                        source_url=f"https://a.example/{year}", source_name="Báo A", source_key=f"a{year}")
     client.force_login(w["par"])
     html = client.get(reverse("indices:home")).content.decode()
-    assert "SIPAS: chưa có số liệu công bố" in html and "2020, 2021" in html and "không nội suy" in html
+    assert "SIPAS: chưa có điểm hay thứ hạng toàn quốc đã công bố" in html and "2020, 2021" in html and "không nội suy" in html
     assert '"years": [2019, 2020, 2021, 2022]' in html and "spanGaps: false" in html

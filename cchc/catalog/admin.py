@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Procedure, ProcedureEvent, ProvinceProcedure, SearchSynonym
+from .models import Checklist, ChecklistItem, Procedure, ProcedureEvent, ProvinceProcedure, SearchSynonym
 
 
 @admin.register(SearchSynonym)
@@ -31,3 +31,33 @@ class ProcedureEventAdmin(admin.ModelAdmin):
     list_display = ("procedure", "province", "kind", "decision_no", "decision_date")
     list_filter = ("kind",)
     raw_id_fields = ("procedure", "province")
+
+
+class ChecklistItemInline(admin.TabularInline):
+    """Dòng thành phần hồ sơ: read-only (a change is a new version, made on the staff page or the API)."""
+
+    model = ChecklistItem
+    extra = 0
+    can_delete = False
+    fields = ("order", "name", "kind", "original_copies", "photocopies", "mandatory", "form_name", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Checklist)
+class ChecklistAdmin(admin.ModelAdmin):
+    """Phiên bản thành phần hồ sơ: read-only; edit on /thu-tuc/quan-ly/<mã>/thanh-phan-ho-so/."""
+
+    list_display = ("procedure", "version", "effective_from", "decision_no", "created_at")
+    search_fields = ("procedure__code", "procedure__name")
+    raw_id_fields = ("procedure", "created_by")
+    readonly_fields = ("procedure", "version", "effective_from", "decision_no", "source", "created_by", "created_at")
+    inlines = [ChecklistItemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.db import models
 
 from cchc.core.textfold import fold
@@ -224,3 +225,81 @@ class SearchSynonym(models.Model):
     @property
     def alternatives(self) -> list[str]:
         return [part.strip() for part in self.expansion.split(";") if part.strip()]
+
+
+class DocumentKind(models.TextChoices):
+    """Loại giấy tờ trong thành phần hồ sơ: phải nộp / phải xuất trình."""
+
+    SUBMIT = "submit", "Giấy tờ phải nộp"
+    PRESENT = "present", "Giấy tờ phải xuất trình"
+
+
+class Checklist(models.Model):
+    """Thành phần hồ sơ, one version: the documents a procedure asks for, from `effective_from`.
+
+    Versions are only appended (`version` 1, 2, …): editing a checklist creates a new version with new
+    item rows; the rows of older versions never change, so a dossier keeps the rows it was received
+    against (`Dossier.checklist`, `DossierDocument.required_document`). The checklist is national (one
+    line of versions per procedure), like the procedure itself; provinces publish the procedure as is.
+    """
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="checklists", verbose_name="thủ tục")
+    version = models.PositiveIntegerField(verbose_name="phiên bản")
+    effective_from = models.DateField(help_text="Áp dụng từ ngày", verbose_name="áp dụng từ ngày")
+    decision_no = models.CharField(max_length=120, blank=True, help_text="Văn bản quy định (nếu có)", verbose_name="văn bản quy định")
+    source = models.CharField(max_length=500, blank=True, help_text="Nguồn: dữ liệu danh mục, người sửa...", verbose_name="nguồn")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="người lưu",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm lưu")
+
+    class Meta:
+        verbose_name = "phiên bản thành phần hồ sơ"
+        verbose_name_plural = "phiên bản thành phần hồ sơ"
+        ordering = ["procedure", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "version"], name="uniq_checklist_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} thành phần hồ sơ v{self.version} ({self.effective_from})"
+
+
+class ChecklistItem(models.Model):
+    """Một thành phần hồ sơ of one checklist version. Immutable: a change is a new checklist version."""
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="items", verbose_name="phiên bản")
+    order = models.PositiveSmallIntegerField(default=0, verbose_name="thứ tự")
+    name = models.CharField(max_length=500, verbose_name="tên giấy tờ")
+    kind = models.CharField(max_length=10, choices=DocumentKind.choices, default=DocumentKind.SUBMIT, verbose_name="loại")
+    original_copies = models.PositiveSmallIntegerField(default=1, help_text="Số bản chính", verbose_name="số bản chính")
+    photocopies = models.PositiveSmallIntegerField(default=0, help_text="Số bản sao", verbose_name="số bản sao")
+    mandatory = models.BooleanField(default=True, help_text="Bắt buộc (không bắt buộc: chỉ nộp trong trường hợp nêu)", verbose_name="bắt buộc")
+    form_name = models.CharField(max_length=255, blank=True, help_text="Mẫu đơn, tờ khai", verbose_name="mẫu đơn, tờ khai")
+    note = models.TextField(blank=True, help_text="Ghi chú: trường hợp áp dụng, giấy tờ thay thế", verbose_name="ghi chú")
+
+    class Meta:
+        verbose_name = "thành phần hồ sơ"
+        verbose_name_plural = "thành phần hồ sơ"
+        ordering = ["checklist", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("ChecklistItem is immutable: save a new checklist version instead")
+        super().save(*args, **kwargs)
+
+    @property
+    def copies_text(self) -> str:
+        """'1 bản chính', '1 bản chính, 2 bản sao', 'xuất trình bản chính'."""
+        if self.kind == DocumentKind.PRESENT:
+            return "Xuất trình bản chính"
+        parts = []
+        if self.original_copies:
+            parts.append(f"{self.original_copies} bản chính")
+        if self.photocopies:
+            parts.append(f"{self.photocopies} bản sao")
+        return ", ".join(parts) or "Không quy định số lượng"

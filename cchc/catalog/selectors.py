@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cchc.core.errors import DomainError, NotFoundError
 
-from .models import EventKind, Procedure, ProcedureEvent, ProvinceProcedure
+from .models import Checklist, ChecklistItem, EventKind, Procedure, ProcedureEvent, ProvinceProcedure
 
 SIMPLIFYING_KINDS = (EventKind.SIMPLIFIED, EventKind.TIME_CUT)
 
@@ -134,3 +134,42 @@ def received_procedure_ids(*, unit, on_date: dt.date | None = None) -> set[int]:
         .filter(Q(desk=unit) | Q(desk__isnull=True, level__in=[level, ""]))
         .values_list("procedure_id", flat=True)
     )
+
+
+# ------------------------------------------------------------------------------ thành phần hồ sơ
+
+def checklist_in_force(*, procedure, on_date: dt.date | None = None) -> Checklist | None:
+    """Thành phần hồ sơ áp dụng ngày `on_date` (default today): the newest version with effective_from ≤ date.
+
+    `procedure` may be a Procedure, its id or its code. None when the procedure has no checklist yet.
+    """
+    on_date = on_date or timezone.localdate()
+    qs = Checklist.objects.filter(effective_from__lte=on_date)
+    if isinstance(procedure, Procedure):
+        qs = qs.filter(procedure=procedure)
+    elif isinstance(procedure, int):
+        qs = qs.filter(procedure_id=procedure)
+    else:
+        qs = qs.filter(procedure__code=str(procedure))
+    return qs.order_by("-effective_from", "-version").first()
+
+
+def checklist_items(*, checklist: Checklist | int | None) -> list[ChecklistItem]:
+    """The lines of one checklist version in display order (empty for None)."""
+    if checklist is None:
+        return []
+    checklist_id = checklist if isinstance(checklist, int) else checklist.pk
+    return list(ChecklistItem.objects.filter(checklist_id=checklist_id).order_by("order", "id"))
+
+
+def procedure_checklist(*, procedure, on_date: dt.date | None = None) -> tuple[Checklist | None, list[ChecklistItem]]:
+    """The one read of a procedure's checklist (staff editor, desk, portal, API, public page, intake):
+    the version in force on `on_date` and its lines."""
+    checklist = checklist_in_force(procedure=procedure, on_date=on_date)
+    return checklist, checklist_items(checklist=checklist)
+
+
+def checklist_versions(*, procedure) -> list[Checklist]:
+    """Every version of a procedure's checklist, newest first, with `n_items`."""
+    return list(Checklist.objects.filter(procedure=procedure).annotate(n_items=Count("items"))
+                .order_by("-effective_from", "-version"))

@@ -1,5 +1,5 @@
 """Catalogue services (writes): import the national catalogue, publish a procedure in a province,
-record simplification events, load the synonym table."""
+record simplification events, load the synonym table, save a checklist version."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from django.utils import timezone
 
 from cchc.accounts.permissions import can
 from cchc.core.audit import audit_record
-from cchc.core.errors import ConflictError, DomainError, ForbiddenError
+from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
 from .importing import ImportFileError, read_rows, row_to_fields
 from .models import (
+    Checklist,
+    ChecklistItem,
+    DocumentKind,
     EventKind,
     OnlineLevel,
     Procedure,
@@ -267,3 +270,113 @@ def synonyms_load(*, rows: list[tuple[str, str]], replace: bool = False) -> dict
             current.save()
             updated += 1
     return {"created": created, "updated": updated}
+
+
+# ------------------------------------------------------------------------------ thành phần hồ sơ
+
+CHECKLIST_MAX_ITEMS = 60
+CHECKLIST_KEYS = ("name", "kind", "original_copies", "photocopies", "mandatory", "form_name", "note")
+NOTE_MAX = 2000
+
+
+def _may_edit_checklist(actor) -> bool:
+    """PAR office of its province (Sở Nội vụ) or a system admin; None is the system (reference data)."""
+    from cchc.accounts.models import Role
+
+    if actor is None:
+        return True
+    if getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.SYSTEM_ADMIN:
+        return True
+    return getattr(actor, "role", None) == Role.PAR_OFFICE and actor.unit_id is not None and can(actor, "manage", actor.unit)
+
+
+def _checklist_item(i: int, item) -> dict:
+    """One validated line: a clear Vietnamese error naming items[i].field otherwise."""
+    if not isinstance(item, dict):
+        raise DomainError(f"items[{i}]: phải là đối tượng có 'name'.", code="invalid", field=f"items[{i}]")
+    name = " ".join(str(item.get("name") or "").split())
+    if not name or len(name) > 500:
+        raise DomainError(f"items[{i}].name: bắt buộc, tối đa 500 ký tự.", code="invalid", field=f"items[{i}].name")
+    kind = item.get("kind") or DocumentKind.SUBMIT
+    if kind not in DocumentKind.values:
+        raise DomainError(f"items[{i}].kind: phải là 'submit' (phải nộp) hoặc 'present' (phải xuất trình).",
+                          code="invalid", field=f"items[{i}].kind")
+    row = {"name": name, "kind": str(kind)}
+    for key, default in (("original_copies", 1), ("photocopies", 0)):
+        value = item.get(key, default)
+        if value is None:
+            value = default
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 20:
+            raise DomainError(f"items[{i}].{key}: số bản từ 0 đến 20.", code="out_of_range", field=f"items[{i}].{key}")
+        row[key] = value
+    mandatory = item.get("mandatory", True)
+    if not isinstance(mandatory, bool):
+        raise DomainError(f"items[{i}].mandatory: phải là true hoặc false.", code="invalid", field=f"items[{i}].mandatory")
+    row["mandatory"] = mandatory
+    form_name = " ".join(str(item.get("form_name") or "").split())
+    if len(form_name) > 255:
+        raise DomainError(f"items[{i}].form_name: tối đa 255 ký tự.", code="invalid", field=f"items[{i}].form_name")
+    row["form_name"] = form_name
+    note = str(item.get("note") or "").strip()
+    if len(note) > NOTE_MAX:
+        raise DomainError(f"items[{i}].note: tối đa {NOTE_MAX} ký tự.", code="invalid", field=f"items[{i}].note")
+    row["note"] = note
+    return row
+
+
+def _item_key(row) -> tuple:
+    get = row.get if isinstance(row, dict) else (lambda key: getattr(row, key))
+    return tuple(get(key) for key in CHECKLIST_KEYS)
+
+
+@transaction.atomic
+def checklist_save(*, procedure_code: str, items: list, actor, effective_from=None, decision_no: str = "",
+                   source: str = "") -> Checklist:
+    """Lưu thành phần hồ sơ: append a new checklist version of the procedure (never edit rows in place).
+
+    `items`: [{"name", "kind"="submit", "original_copies"=1, "photocopies"=0, "mandatory"=True,
+    "form_name"="", "note"=""}, ...] in display order. The version applies from `effective_from` (default today);
+    it may not start before the newest existing version (history is only appended: ConflictError). The
+    same lines and date as the newest version → that version is returned, nothing is written (idempotent).
+    Dossiers received earlier keep pointing at the rows of the version they were received against.
+    Permission: PAR office or system admin (actor None = the system loading reference data). Audited.
+    """
+    if not _may_edit_checklist(actor):
+        raise ForbiddenError("Chỉ cơ quan thường trực CCHC (Sở Nội vụ) được sửa thành phần hồ sơ.", code="forbidden")
+    procedure = Procedure.objects.select_for_update().filter(code=str(procedure_code or "").strip()).first()
+    if procedure is None:
+        raise NotFoundError(f"Không có thủ tục mã “{procedure_code}”.", code="not_found", field="procedure_code")
+    if not isinstance(items, list):
+        raise DomainError("items: phải là danh sách thành phần hồ sơ.", code="invalid", field="items")
+    if len(items) > CHECKLIST_MAX_ITEMS:
+        raise DomainError(f"items: tối đa {CHECKLIST_MAX_ITEMS} thành phần.", code="out_of_range", field="items")
+    rows, seen = [], set()
+    for i, item in enumerate(items):
+        row = _checklist_item(i, item)
+        if row["name"].casefold() in seen:
+            raise DomainError(f"items[{i}].name: trùng thành phần “{row['name']}”.", code="duplicate", field=f"items[{i}].name")
+        seen.add(row["name"].casefold())
+        rows.append(row)
+    start = timezone.localdate() if effective_from in (None, "") else _date(effective_from, "effective_from")
+    decision_no = str(decision_no or "").strip()
+    if len(decision_no) > 120:
+        raise DomainError("decision_no: tối đa 120 ký tự.", code="invalid", field="decision_no")
+    latest = Checklist.objects.filter(procedure=procedure).order_by("-version").first()
+    if latest is not None:
+        if start < latest.effective_from:
+            raise ConflictError(
+                f"effective_from: phiên bản {latest.version} đã áp dụng từ {latest.effective_from:%d/%m/%Y}; "
+                "phiên bản mới phải áp dụng từ ngày đó trở về sau.", code="version_exists", field="effective_from")
+        same_lines = [_item_key(r) for r in latest.items.order_by("order", "id")] == [_item_key(r) for r in rows]
+        if same_lines and start == latest.effective_from:
+            return latest
+    checklist = Checklist.objects.create(
+        procedure=procedure, version=(latest.version + 1) if latest else 1, effective_from=start,
+        decision_no=decision_no, source=str(source or "")[:500],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    ChecklistItem.objects.bulk_create([ChecklistItem(checklist=checklist, order=i + 1, **row) for i, row in enumerate(rows)])
+    audit_record(actor=actor, action="catalog.checklist_save", obj=checklist, to_state=f"v{checklist.version}",
+                 data={"procedure": procedure.code, "version": checklist.version, "effective_from": start.isoformat(),
+                       "previous_version": latest.version if latest else None, "items": [r["name"] for r in rows]})
+    return checklist

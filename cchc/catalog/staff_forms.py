@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
-from .models import EventKind, OnlineLevel, TimeUnit
+from .models import DocumentKind, EventKind, OnlineLevel, TimeUnit
 
 LEVEL_CHOICES = [("province", "Cấp tỉnh"), ("commune", "Cấp xã")]
 PUBLISHABLE_TIME_UNITS = [(v, label) for v, label in TimeUnit.choices if v != TimeUnit.UNKNOWN]
@@ -148,12 +148,26 @@ class ChecklistItemForm(VietnameseErrors, forms.Form):
 
     name = forms.CharField(required=False, max_length=500, label="Tên giấy tờ",
                            widget=forms.TextInput(attrs={"aria-label": "Tên giấy tờ"}))
+    kind = forms.ChoiceField(required=False, choices=DocumentKind.choices, initial=DocumentKind.SUBMIT, label="Loại",
+                             widget=forms.Select(attrs={"aria-label": "Nộp hay xuất trình"}))
     original_copies = forms.IntegerField(required=False, min_value=0, max_value=20, initial=1, label="Bản chính",
                                          widget=forms.NumberInput(attrs={"aria-label": "Số bản chính"}))
     photocopies = forms.IntegerField(required=False, min_value=0, max_value=20, initial=0, label="Bản sao",
                                      widget=forms.NumberInput(attrs={"aria-label": "Số bản sao"}))
     mandatory = forms.BooleanField(required=False, initial=True, label="Bắt buộc",
                                    widget=forms.CheckboxInput(attrs={"aria-label": "Bắt buộc"}))
+    form_name = forms.CharField(required=False, max_length=255, label="Mẫu đơn, tờ khai",
+                                widget=forms.TextInput(attrs={"aria-label": "Mẫu đơn, tờ khai"}))
+    note = forms.CharField(required=False, max_length=2000, label="Ghi chú",
+                           widget=forms.Textarea(attrs={"aria-label": "Ghi chú", "rows": 1}))
 
 
 ChecklistFormSet = forms.formset_factory(ChecklistItemForm, extra=3, max_num=60, validate_max=True)
+
+
+class ChecklistVersionForm(VietnameseErrors, forms.Form):
+    """Phiên bản mới của thành phần hồ sơ: from which day, by which document."""
+
+    effective_from = forms.DateField(required=False, input_formats=DATE_FORMATS, widget=DateInput(),
+                                     label="Áp dụng từ ngày")
+    decision_no = forms.CharField(required=False, max_length=120, label="Văn bản quy định (nếu có)")

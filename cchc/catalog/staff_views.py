@@ -5,7 +5,7 @@
     /thu-tuc/quan-ly/<code>/                       lịch sử công bố và sự kiện của một TTHC
     /thu-tuc/quan-ly/<code>/cong-bo/               công bố / sửa đổi TTHC đó
     /thu-tuc/quan-ly/<code>/su-kien/               ghi sự kiện (ban hành mới, sửa đổi, bãi bỏ, đơn giản hóa...)
-    /thu-tuc/quan-ly/<code>/thanh-phan-ho-so/      sửa thành phần hồ sơ (dossiers.checklist_replace)
+    /thu-tuc/quan-ly/<code>/thanh-phan-ho-so/      sửa thành phần hồ sơ (services.checklist_save: phiên bản mới)
     /thu-tuc/quan-ly/bao-cao/?tu=&den=[&xuat=xlsx] báo cáo kiểm soát TTHC (+ XLSX)
 
 Who: writes need `can(user, "manage", province)` (PAR office of the province, system admin; a unit head
@@ -36,8 +36,8 @@ from cchc.core.errors import ConflictError, DomainError, ForbiddenError
 
 from . import staff_forms
 from .models import EventKind, OnlineLevel, Procedure, TimeUnit
-from .selectors import simplification_report
-from .services import procedure_publish
+from .selectors import checklist_versions, procedure_checklist, simplification_report
+from .services import checklist_save, procedure_publish
 from .staff_services import (
     procedure_event_record,
     report_sentence,
@@ -195,9 +195,8 @@ def staff_procedure(request, code: str):
     ctx = _base_context(request, province) | {
         "procedure": procedure, "versions": versions,
         "events": list(staff_events(province=province, procedure=procedure)[:100]),
-        "documents": _checklist_rows(procedure),
-        "checklist_available": _checklist_service() is not None,
     }
+    ctx["checklist"], ctx["documents"] = procedure_checklist(procedure=procedure)
     return render(request, "catalog/staff/procedure.html", ctx)
 
 
@@ -322,38 +321,20 @@ def staff_event(request, code: str):
 
 # ---------------------------------------------------------------------------------------- checklist
 
-def _checklist_service():
-    """dossiers.services.checklist_replace when the dossiers engine provides it, else None."""
-    try:
-        from cchc.dossiers import services as dossier_services
-    except ImportError:
-        return None
-    return getattr(dossier_services, "checklist_replace", None)
-
-
-def _checklist_rows(procedure: Procedure) -> list:
-    try:
-        from cchc.dossiers.models import RequiredDocument
-    except ImportError:
-        return []
-    return list(RequiredDocument.objects.filter(procedure=procedure).order_by("order", "id"))
-
-
 @login_required
 def staff_checklist(request, code: str):
-    """Thành phần hồ sơ (dùng chung cho mọi tỉnh) → dossiers.services.checklist_replace."""
+    """Thành phần hồ sơ (dùng chung cho mọi tỉnh) → services.checklist_save: saving makes a new version."""
     province = _province(request, write=True)
     if province is None:
         return _choose_province(request, request.path)
     procedure = _procedure_or_404(code)
-    replace = _checklist_service()
-    if replace is None:
-        raise Http404("Chức năng thành phần hồ sơ chưa có.")
+    current, rows = procedure_checklist(procedure=procedure)
     status = 200
     error = None
     if request.method == "POST":
         formset = staff_forms.ChecklistFormSet(request.POST, prefix="tp")
-        if formset.is_valid():
+        version_form = staff_forms.ChecklistVersionForm(request.POST)
+        if formset.is_valid() and version_form.is_valid():
             items = []
             for row in formset.cleaned_data:
                 name = (row.get("name") or "").strip()
@@ -361,30 +342,46 @@ def staff_checklist(request, code: str):
                     continue
                 items.append({
                     "name": name,
+                    "kind": row.get("kind") or "submit",
                     "original_copies": 1 if row.get("original_copies") is None else row["original_copies"],
                     "photocopies": row.get("photocopies") or 0,
                     "mandatory": bool(row.get("mandatory")),
+                    "form_name": (row.get("form_name") or "").strip(),
+                    "note": (row.get("note") or "").strip(),
                 })
             try:
-                replace(procedure_code=procedure.code, items=items, actor=request.user)
+                saved = checklist_save(
+                    procedure_code=procedure.code, items=items, actor=request.user,
+                    effective_from=version_form.cleaned_data.get("effective_from"),
+                    decision_no=version_form.cleaned_data.get("decision_no") or "",
+                    source=f"Trang quản lý thủ tục ({request.user.get_username()})",
+                )
             except ForbiddenError as exc:
                 raise PermissionDenied(exc.message) from exc
             except DomainError as exc:
                 error = exc.message
                 status = _status_for(exc)
             else:
-                messages.success(request, f"Đã lưu {len(items)} thành phần hồ sơ của {procedure.code}.")
+                if current is not None and saved.pk == current.pk:
+                    messages.info(request, f"Không có thay đổi: thành phần hồ sơ của {procedure.code} vẫn là phiên bản {saved.version}.")
+                else:
+                    messages.success(request, f"Đã lưu phiên bản {saved.version} ({len(items)} thành phần hồ sơ) của "
+                                              f"{procedure.code}, áp dụng từ {saved.effective_from:%d/%m/%Y}.")
                 return redirect(reverse("catalog:staff_procedure", args=[procedure.code]) + _tinh(request))
         else:
             status = 400
             error = "Vui lòng kiểm tra các dòng được đánh dấu."
     else:
         formset = staff_forms.ChecklistFormSet(prefix="tp", initial=[
-            {"name": r.name, "original_copies": r.original_copies, "photocopies": r.photocopies,
-             "mandatory": r.mandatory}
-            for r in _checklist_rows(procedure)
+            {"name": r.name, "kind": r.kind, "original_copies": r.original_copies, "photocopies": r.photocopies,
+             "mandatory": r.mandatory, "form_name": r.form_name, "note": r.note}
+            for r in rows
         ])
-    ctx = _base_context(request, province) | {"formset": formset, "procedure": procedure, "error": error}
+        version_form = staff_forms.ChecklistVersionForm(initial={"effective_from": timezone.localdate()})
+    ctx = _base_context(request, province) | {
+        "formset": formset, "version_form": version_form, "procedure": procedure, "error": error,
+        "current": current, "versions": checklist_versions(procedure=procedure),
+    }
     return render(request, "catalog/staff/checklist.html", ctx, status=status)
 
 

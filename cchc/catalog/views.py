@@ -11,7 +11,7 @@ from cchc.core.errors import NotFoundError
 
 from .models import OnlineLevel, Procedure
 from .search import search_procedures
-from .selectors import procedure_events, procedure_get, procedure_publications
+from .selectors import procedure_checklist, procedure_events, procedure_get, procedure_publications
 
 ONLINE_RANK = {OnlineLevel.FULL: 2, OnlineLevel.PARTIAL: 1, OnlineLevel.NONE: 0}
 
@@ -42,17 +42,6 @@ def procedure_search(request):
     return render(request, template, context)
 
 
-def _required_documents(procedure):
-    try:
-        model = apps.get_model("dossiers", "RequiredDocument")
-    except LookupError:
-        return []
-    try:
-        return list(model.objects.filter(procedure=procedure).order_by("order", "pk"))
-    except Exception:  # noqa: BLE001 - another app's model may not have the fields yet; show raw fields
-        return []
-
-
 def _commune_desk_counts(province_ids: set[int]) -> dict[int, int]:
     from django.db.models import Count
 
@@ -75,9 +64,10 @@ def procedure_detail(request, code: str):
     commune_desks = _commune_desk_counts({p.province_id for p in publications if p.desk_id is None})
     for pub in publications:
         pub.commune_desks = commune_desks.get(pub.province_id, 0)
-    return render(request, "catalog/detail.html", {
+    ctx = {
         "procedure": procedure,
         "publications": publications,
         "events": procedure_events(procedure=procedure)[:20],
-        "documents": _required_documents(procedure),
-    })
+    }
+    ctx["checklist"], ctx["documents"] = procedure_checklist(procedure=procedure)
+    return render(request, "catalog/detail.html", ctx)

@@ -1,4 +1,4 @@
-"""Django admin (system admins only): the checklist is editable; dossiers are read-only (changes go through services)."""
+"""Django admin (system admins only): dossiers are read-only (changes go through services); checklists are in catalog."""
 
 from django.contrib import admin
 
@@ -10,16 +10,7 @@ from .models import (
     DossierRating,
     DossierStep,
     Notification,
-    RequiredDocument,
 )
-
-
-@admin.register(RequiredDocument)
-class RequiredDocumentAdmin(admin.ModelAdmin):
-    list_display = ("procedure", "order", "name", "original_copies", "photocopies", "mandatory")
-    list_filter = ("mandatory",)
-    search_fields = ("procedure__code", "name")
-    raw_id_fields = ("procedure",)
 
 
 class ReadOnlyInline(admin.TabularInline):

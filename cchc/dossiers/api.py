@@ -266,16 +266,25 @@ class DossierStatisticsView(APIView):
 
 
 class ChecklistView(APIView):
-    """Thành phần hồ sơ của một thủ tục: GET (mọi cán bộ), PUT (Sở Nội vụ / quản trị) thay toàn bộ danh sách."""
+    """Thành phần hồ sơ của một thủ tục (catalogue, versioned): GET the version in force (mọi cán bộ);
+    PUT (Sở Nội vụ / quản trị) saves the list as a new version (catalog.services.checklist_save)."""
 
     @staticmethod
     def _body(procedure_code: str) -> dict:
-        from .models import RequiredDocument
+        from cchc.catalog.selectors import procedure_checklist
 
-        rows = RequiredDocument.objects.filter(procedure__code=procedure_code).order_by("order", "id")
-        return {"procedure_code": procedure_code, "items": [
-            {"name": r.name, "original_copies": r.original_copies, "photocopies": r.photocopies, "mandatory": r.mandatory}
-            for r in rows]}
+        checklist, rows = procedure_checklist(procedure=procedure_code)
+        return {
+            "procedure_code": procedure_code,
+            "version": checklist.version if checklist else None,
+            "effective_from": checklist.effective_from if checklist else None,
+            "items": [
+                {"id": r.pk, "name": r.name, "kind": r.kind, "original_copies": r.original_copies,
+                 "photocopies": r.photocopies, "mandatory": r.mandatory, "form_name": r.form_name,
+                 "note": r.note}
+                for r in rows
+            ],
+        }
 
     @extend_schema(responses={200: ChecklistSerializer, 404: ErrorSerializer})
     def get(self, request, procedure_code: str):
@@ -287,6 +296,10 @@ class ChecklistView(APIView):
 
     @extend_schema(request=ChecklistSerializer, responses={200: ChecklistSerializer, **ERRORS})
     def put(self, request, procedure_code: str):
+        from cchc.catalog.services import checklist_save
+
         data = validated(ChecklistSerializer, request.data)
-        services.checklist_replace(procedure_code=procedure_code, items=[dict(i) for i in data["items"]], actor=request.user)
+        checklist_save(procedure_code=procedure_code, items=[dict(i) for i in data["items"]], actor=request.user,
+                       effective_from=data.get("effective_from"), decision_no=data.get("decision_no", ""),
+                       source="API /api/v1/checklists/")
         return Response(self._body(procedure_code))

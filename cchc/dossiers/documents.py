@@ -24,6 +24,9 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cchc.catalog.models import DocumentKind
+from cchc.catalog.selectors import checklist_items
+
 FONT_DIR = Path(os.environ.get("CCHC_FONT_DIR", "/usr/share/fonts/truetype/noto"))
 FONT_FILES = {
     ("normal", "normal"): "NotoSerif-Regular.ttf",
@@ -355,11 +358,15 @@ def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=
     if kind in ("apology", "result", "control_sheet"):
         issuer = dossier.handling_unit or desk
     docs = []
-    for doc in dossier.documents.filter(kind="input").select_related("required_document"):
-        req = doc.required_document
+    # the lines of the checklist version the dossier was received against (catalog selector)
+    lines = {r.pk: r for r in checklist_items(checklist=dossier.checklist_id)}
+    for doc in dossier.documents.filter(kind="input").order_by("id"):
+        req = lines.get(doc.required_document_id)
         copy_type = ""
         if doc.is_electronic:
             copy_type = "Bản điện tử"
+        elif req is not None and req.kind == DocumentKind.PRESENT:
+            copy_type = "Bản chính (xuất trình)"
         elif req is not None:
             copy_type = "Bản chính" if req.original_copies else "Bản sao"
         quantity = (req.original_copies or req.photocopies or 1) if req is not None else 1

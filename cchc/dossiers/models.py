@@ -52,23 +52,6 @@ class PauseKind(models.TextChoices):
     LEGAL = "legal", "Tạm dừng theo quy định (nghĩa vụ tài chính, xác minh...)"
 
 
-class RequiredDocument(models.Model):
-    """Thành phần hồ sơ: one line of a procedure's checklist (editable by the PAR office)."""
-
-    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="required_documents")
-    name = models.CharField(max_length=500)
-    original_copies = models.PositiveSmallIntegerField(default=1, help_text="Số bản chính")
-    photocopies = models.PositiveSmallIntegerField(default=0, help_text="Số bản sao")
-    mandatory = models.BooleanField(default=True)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["procedure", "order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class DossierCounter(models.Model):
     """Bộ đếm số thứ tự hồ sơ trong ngày, per agency identifier (locked with select_for_update)."""
 
@@ -104,6 +87,11 @@ class Dossier(models.Model):
         "catalog.ProvinceProcedure", on_delete=models.PROTECT, related_name="dossiers",
         help_text="Phiên bản công bố áp dụng khi tiếp nhận",
         verbose_name="thủ tục áp dụng tại tỉnh",
+    )
+    checklist = models.ForeignKey(
+        "catalog.Checklist", null=True, blank=True, on_delete=models.PROTECT, related_name="dossiers",
+        help_text="Phiên bản thành phần hồ sơ áp dụng khi tiếp nhận (trống: hồ sơ trước khi có phiên bản)",
+        verbose_name="phiên bản thành phần hồ sơ",
     )
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="dossiers", help_text="Nơi tiếp nhận", verbose_name="đơn vị")
     province = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="tỉnh")
@@ -206,7 +194,11 @@ class DossierDocument(models.Model):
     KIND_CHOICES = [(KIND_INPUT, "Thành phần hồ sơ"), (KIND_RESULT, "Kết quả")]
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents", verbose_name="hồ sơ")
-    required_document = models.ForeignKey(RequiredDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="giấy tờ yêu cầu")
+    required_document = models.ForeignKey(
+        "catalog.ChecklistItem", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Dòng thành phần hồ sơ (của phiên bản đã tiếp nhận) mà giấy tờ này đáp ứng",
+        verbose_name="giấy tờ yêu cầu",
+    )
     kind = models.CharField(max_length=10, choices=KIND_CHOICES, default=KIND_INPUT, verbose_name="loại giấy tờ")
     name = models.CharField(max_length=500, verbose_name="tên")
     is_electronic = models.BooleanField(default=False, verbose_name="bản điện tử")

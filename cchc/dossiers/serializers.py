@@ -190,14 +190,23 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ChecklistItemSerializer(serializers.Serializer):
-    """Một thành phần hồ sơ phải nộp."""
+    """Một thành phần hồ sơ (một dòng của một phiên bản)."""
 
+    id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=500)
+    kind = serializers.ChoiceField(choices=["submit", "present"], default="submit",
+                                   help_text="submit = giấy tờ phải nộp; present = phải xuất trình")
     original_copies = serializers.IntegerField(min_value=0, max_value=20, default=1)
     photocopies = serializers.IntegerField(min_value=0, max_value=20, default=0)
     mandatory = serializers.BooleanField(default=True)
+    form_name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ChecklistSerializer(serializers.Serializer):
     procedure_code = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True, allow_null=True)
+    effective_from = serializers.DateField(required=False, allow_null=True,
+                                           help_text="PUT: áp dụng từ ngày (mặc định hôm nay)")
+    decision_no = serializers.CharField(max_length=120, required=False, allow_blank=True, write_only=True)
     items = ChecklistItemSerializer(many=True)

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from cchc.accounts.permissions import can
+from cchc.catalog.selectors import checklist_in_force, checklist_items
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
@@ -56,7 +57,6 @@ from .models import (
     NotificationStatus,
     PauseKind,
     PaymentStatus,
-    RequiredDocument,
     ResultChannel,
 )
 
@@ -286,12 +286,16 @@ def _start_clock(dossier: Dossier, pp, at: datetime) -> None:
 
 
 def _record_documents(dossier: Dossier, names, actor) -> list[str]:
-    """Paper documents received, by name; returns the mandatory checklist lines not received."""
+    """Paper documents received, by name; returns the mandatory checklist lines not received.
+
+    Names are matched (case-insensitively) against the lines of `dossier.checklist`, the version in force
+    when the dossier was filed, so each received document keeps its link to that version's row.
+    """
     if names in (None, ""):
         names = []
     if not isinstance(names, (list, tuple)):
         raise DomainError("documents: phải là danh sách tên thành phần hồ sơ.", code="invalid", field="documents")
-    checklist = list(RequiredDocument.objects.filter(procedure_id=dossier.procedure_id))
+    checklist = checklist_items(checklist=dossier.checklist_id)
     by_name = {r.name.strip().casefold(): r for r in checklist}
     rows = []
     received = set()
@@ -349,7 +353,8 @@ def _create(*, unit, procedure, channel, applicant, actor, at, status, result_ch
         handling_unit=pp.handling_unit, channel=channel, result_channel=result_channel,
         fee_amount=pp.fee_amount, payment_status=PaymentStatus.UNPAID if pp.fee_amount else PaymentStatus.NOT_REQUIRED,
         applicant_user=applicant_user, created_by=actor if getattr(actor, "pk", None) else None,
-        updated_by=actor if getattr(actor, "pk", None) else None, **fields,
+        updated_by=actor if getattr(actor, "pk", None) else None,
+        checklist=checklist_in_force(procedure=procedure, on_date=on_date), **fields,
     )
     if status == wf.WAITING_ACCEPTANCE:
         dossier.submitted_at = at
@@ -821,8 +826,13 @@ def document_store(*, dossier: Dossier, uploaded_file, ext: str, content_type: s
                 digest.update(chunk)
                 fh.write(chunk)
         original = Path(getattr(uploaded_file, "name", "") or "").name[:255]
+        doc_name = (name or original or "Tệp đính kèm")[:500]
+        required = None
+        if kind == DossierDocument.KIND_INPUT and dossier.checklist_id:
+            required = next((r for r in checklist_items(checklist=dossier.checklist_id)
+                             if r.name.strip().casefold() == doc_name.strip().casefold()), None)
         doc = DossierDocument.objects.create(
-            dossier=dossier, kind=kind, name=(name or original or "Tệp đính kèm")[:500], is_electronic=True,
+            dossier=dossier, kind=kind, name=doc_name, is_electronic=True, required_document=required,
             file_path=str(rel), original_name=original, content_type=content_type, size=written,
             sha256=digest.hexdigest(), uploaded_by=user,
         )
@@ -1028,46 +1038,3 @@ def notifications_send_pending(*, limit: int = 500, max_attempts: int = 5) -> di
                 sent += 1
             n.save()
     return {"sent": sent, "failed": failed}
-
-
-# ---------------------------------------------------------------------------------------------- checklist
-
-def checklist_replace(*, procedure_code: str, items: list, actor) -> list[RequiredDocument]:
-    """Thành phần hồ sơ phải nộp: replace a procedure's checklist (PAR office or system admin), audited.
-
-    `items`: [{"name", "original_copies"=1, "photocopies"=0, "mandatory"=True}, ...] in display order.
-    Dossiers keep the names they were received with; only the checklist rows are replaced.
-    """
-    from cchc.accounts.models import Role
-
-    allowed = getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.SYSTEM_ADMIN or (
-        getattr(actor, "role", None) == Role.PAR_OFFICE and can(actor, "manage", actor.unit))
-    if not allowed:
-        raise ForbiddenError("Chỉ cơ quan thường trực CCHC (Sở Nội vụ) được sửa thành phần hồ sơ.", code="forbidden")
-    procedure = _resolve_procedure(None, procedure_code)
-    if not isinstance(items, list):
-        raise DomainError("items: phải là danh sách thành phần hồ sơ.", code="invalid", field="items")
-    rows, seen = [], set()
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise DomainError(f"items[{i}]: phải là đối tượng có 'name'.", code="invalid", field=f"items[{i}]")
-        name = str(item.get("name") or "").strip()
-        if not name or len(name) > 500:
-            raise DomainError(f"items[{i}].name: bắt buộc, tối đa 500 ký tự.", code="invalid", field=f"items[{i}].name")
-        if name.casefold() in seen:
-            raise DomainError(f"items[{i}].name: trùng thành phần “{name}”.", code="duplicate", field=f"items[{i}].name")
-        seen.add(name.casefold())
-        copies = {}
-        for key, default in (("original_copies", 1), ("photocopies", 0)):
-            value = item.get(key, default)
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 20:
-                raise DomainError(f"items[{i}].{key}: số bản từ 0 đến 20.", code="out_of_range", field=f"items[{i}].{key}")
-            copies[key] = value
-        rows.append(RequiredDocument(procedure=procedure, name=name, mandatory=bool(item.get("mandatory", True)), order=i + 1, **copies))
-    with transaction.atomic():
-        before = list(RequiredDocument.objects.select_for_update().filter(procedure=procedure).values_list("name", flat=True))
-        RequiredDocument.objects.filter(procedure=procedure).delete()
-        RequiredDocument.objects.bulk_create(rows)
-        audit_record(actor=actor, action="dossiers.checklist_replace", object_type="catalog.procedure", object_id=procedure.code,
-                     data={"before": before, "after": [r.name for r in rows]})
-    return list(RequiredDocument.objects.filter(procedure=procedure).order_by("order"))

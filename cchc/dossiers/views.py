@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.accounts.permissions import can, filter_by_scope
+from cchc.catalog.selectors import procedure_checklist
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
@@ -58,7 +59,7 @@ from .forms import (
     RatingForm,
     RegisterForm,
 )
-from .models import Dossier, DossierDocument, PaymentStatus, RequiredDocument
+from .models import Dossier, DossierDocument, PaymentStatus
 
 STALE_MESSAGE = "Hồ sơ vừa được người khác cập nhật. Trang đã tải lại dữ liệu mới nhất; hãy kiểm tra rồi thao tác lại."
 QUEUE_LIMIT = 200
@@ -280,7 +281,7 @@ def desk_intake(request, procedure_code: str):
     if unit is None or not can(request.user, "process", unit):
         return _error_page(request, 403, "Không có quyền", "Bạn không có quyền tiếp nhận hồ sơ tại đơn vị này.")
     pp = services.published_procedure_for(unit=unit, procedure=procedure, on_date=timezone.localdate())
-    checklist = list(RequiredDocument.objects.filter(procedure=procedure).order_by("order", "id"))
+    _version, checklist = procedure_checklist(procedure=procedure, on_date=timezone.localdate())
     error = None
     if request.method == "POST":
         form = IntakeForm(request.POST, checklist=checklist)
@@ -665,7 +666,7 @@ def portal_file(request, pp_id: int):
     pp = ProvinceProcedure.objects.select_related("procedure", "province", "desk", "handling_unit").filter(pk=pp_id).first()
     if pp is None or pp.online_level not in ("partial", "full"):
         return _error_page(request, 404, "Không có dịch vụ trực tuyến", "Thủ tục này không cung cấp dịch vụ công trực tuyến.")
-    checklist = list(RequiredDocument.objects.filter(procedure=pp.procedure).order_by("order", "id"))
+    _version, checklist = procedure_checklist(procedure=pp.procedure, on_date=timezone.localdate())
     user = request.user
     error = None
     if request.method == "POST":

@@ -25,15 +25,13 @@ def journey_world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.VAR_DIR = tmp_path / "var"
     from cchc.accounts.models import User
-    from cchc.dossiers.models import RequiredDocument
-    from cchc.dossiers.tests.factories import make_world
+    from cchc.dossiers.tests.factories import make_checklist, make_world
 
     world = make_world()
     proc = world["procedure"]
-    world["checklist"] = [
-        RequiredDocument.objects.create(procedure=proc, name="Tờ khai yêu cầu cấp phiếu lý lịch tư pháp", order=1),
-        RequiredDocument.objects.create(procedure=proc, name="Bản chụp giấy tờ tùy thân", order=2),
-    ]
+    world["checklist"] = make_checklist(proc, [
+        {"name": "Tờ khai yêu cầu cấp phiếu lý lịch tư pháp"}, {"name": "Bản chụp giấy tờ tùy thân"},
+    ])
     world["citizen"] = User.objects.create_user(
         username="congdan", password=PASSWORD, full_name="Hoàng Thị Dân", phone="0987654321", id_number="001199001234",
         email="dan@example.vn",

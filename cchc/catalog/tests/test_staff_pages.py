@@ -443,27 +443,36 @@ def test_vietnamese_number_formats(value, int_text, pct_text):
 
 # ------------------------------------------------------------------------------------------- checklist
 
-def test_the_par_office_edits_the_document_checklist_through_the_dossiers_service(par_client):
-    from cchc.dossiers.models import RequiredDocument
+def test_the_par_office_edits_the_document_checklist_as_a_new_version(par_client):
+    from cchc.catalog.models import Checklist
+    from cchc.catalog.selectors import procedure_checklist
 
     url = "/thu-tuc/quan-ly/1.001193/thanh-phan-ho-so/"
     assert par_client.get(url).status_code == 200
     data = {"tp-TOTAL_FORMS": "3", "tp-INITIAL_FORMS": "0",
-            "tp-0-name": "Tờ khai đăng ký khai sinh", "tp-0-original_copies": "1", "tp-0-photocopies": "0",
-            "tp-0-mandatory": "on",
-            "tp-1-name": "Giấy chứng sinh", "tp-1-original_copies": "1", "tp-1-photocopies": "1",
+            "tp-0-name": "Tờ khai đăng ký khai sinh", "tp-0-kind": "submit", "tp-0-original_copies": "1",
+            "tp-0-photocopies": "0", "tp-0-mandatory": "on", "tp-0-form_name": "Tờ khai đăng ký khai sinh",
+            "tp-1-name": "Giấy chứng sinh", "tp-1-kind": "submit", "tp-1-original_copies": "1", "tp-1-photocopies": "1",
             "tp-2-name": ""}
     assert par_client.post(url, data).status_code == 302
-    rows = list(RequiredDocument.objects.filter(procedure__code="1.001193").order_by("order"))
-    assert [(r.name, r.photocopies, r.mandatory) for r in rows] == [
-        ("Tờ khai đăng ký khai sinh", 0, True), ("Giấy chứng sinh", 1, False)]
-    assert AuditEvent.objects.filter(action="dossiers.checklist_replace").exists()
+    version, rows = procedure_checklist(procedure="1.001193")
+    assert version.version == 1
+    assert [(r.name, r.photocopies, r.mandatory, r.form_name) for r in rows] == [
+        ("Tờ khai đăng ký khai sinh", 0, True, "Tờ khai đăng ký khai sinh"), ("Giấy chứng sinh", 1, False, "")]
+    assert AuditEvent.objects.filter(action="catalog.checklist_save").count() == 1
+    assert par_client.post(url, data).status_code == 302  # the same lines again: no new version
+    assert Checklist.objects.filter(procedure__code="1.001193").count() == 1
     duplicate = dict(data, **{"tp-1-name": "tờ khai đăng ký khai sinh"})
     response = par_client.post(url, duplicate)
     assert response.status_code == 400 and response.context["error"]
     bad = dict(data, **{"tp-1-photocopies": "99"})
     assert par_client.post(url, bad).status_code == 400
-    assert RequiredDocument.objects.filter(procedure__code="1.001193").count() == 2
+    changed = dict(data, **{"tp-1-mandatory": "on"})
+    assert par_client.post(url, changed).status_code == 302
+    version, rows = procedure_checklist(procedure="1.001193")
+    assert version.version == 2 and [r.mandatory for r in rows] == [True, True]
+    page = par_client.get(url).content.decode()
+    assert "Các phiên bản" in page and "Phiên bản" in page
 
 
 def test_a_system_admin_publishes_for_a_chosen_province_and_stays_on_it(client, world):

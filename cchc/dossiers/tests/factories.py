@@ -61,3 +61,12 @@ def applicant(**over) -> dict:
             "email": "an@example.vn", "address": "Số 1, đường Trần Phú"}
     data.update(over)
     return data
+
+
+def make_checklist(procedure, lines: list[dict], *, effective_from=date(2020, 1, 1)) -> list:
+    """A checklist version (catalog.checklist_save as the system) and its lines, in order."""
+    from cchc.catalog.selectors import checklist_items
+    from cchc.catalog.services import checklist_save
+
+    version = checklist_save(procedure_code=procedure.code, items=lines, actor=None, effective_from=effective_from)
+    return checklist_items(checklist=version)

@@ -11,21 +11,20 @@ from django.utils import timezone
 
 from cchc.dossiers import services
 from cchc.dossiers import workflow as wf
-from cchc.dossiers.models import Dossier, DossierDocument, RequiredDocument
+from cchc.dossiers.models import Dossier, DossierDocument
 
-from .factories import PDF_BYTES, applicant
+from .factories import PDF_BYTES, applicant, make_checklist
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def checklist(world):
-    proc = world["procedure"]
-    return [
-        RequiredDocument.objects.create(procedure=proc, name="Tờ khai yêu cầu cấp phiếu lý lịch tư pháp", order=1),
-        RequiredDocument.objects.create(procedure=proc, name="Bản chụp giấy tờ tùy thân", order=2, original_copies=0, photocopies=1),
-        RequiredDocument.objects.create(procedure=proc, name="Văn bản ủy quyền (nếu có)", order=3, mandatory=False),
-    ]
+    return make_checklist(world["procedure"], [
+        {"name": "Tờ khai yêu cầu cấp phiếu lý lịch tư pháp"},
+        {"name": "Bản chụp giấy tờ tùy thân", "original_copies": 0, "photocopies": 1},
+        {"name": "Văn bản ủy quyền (nếu có)", "mandatory": False},
+    ])
 
 
 def login(client, user):

@@ -1,9 +1,15 @@
 """Demo: the demo province's internal PAR index (Chỉ số CCHC nội bộ).
 
-- 2025: copies of the internal templates (departments, communes), a cycle for all its departments and
-  communes/wards — self-assessed (data-driven criteria from imported on-time and online rates), appraised
+- 2025 (the first year of the new province, units from 1/7/2025): copies of the internal templates
+  (departments, communes), a cycle for all its departments and communes/wards — self-assessed, appraised
   twice with some adjustments and explanations, survey components imported, published;
-- 2026: a cycle open in self-assessment with a few units started.
+- 2026 (the year to date): departments self-assessed and in appraisal round 1 (some cuts made), communes in
+  self-assessment with most units finished — so year-on-year tables and ranks have a previous year.
+
+Data-driven criteria (on-time rate, online share) come from the generated dossiers through the dossier
+selectors (`dossier_statistics`, the one definition): a commune's figure over the dossiers received at its
+desk, a department's over the dossiers it handles. A unit's self-assessment quality follows its on-time rate
+(a unit late with dossiers is also weaker elsewhere), so the ranks agree with the dashboards.
 
 Deterministic (seeded), idempotent: an existing cycle of the same name is left alone.
 """
@@ -74,19 +80,69 @@ def _seed_self_assessment(cycle, units, rng, quality):
     audit_record_many(events)
 
 
+def dossier_figures(units, year: int) -> dict:
+    """{unit pk: {"on_time_rate": %, "online_rate": %}} for `year` (to today) from the dossier selectors.
+
+    One grouped `dossier_statistics` call: dossiers received at a commune's one-stop desk count for the
+    commune, the others for their handling unit (the department). Rates are the selector's own
+    (`on_time_rate`, `online_share`); units without settled or new dossiers get no figure.
+    """
+    import datetime as dt
+
+    from django.db.models import Case, F, When
+    from django.utils import timezone
+
+    from cchc.dossiers.selectors import dossier_statistics
+
+    today = timezone.localdate()
+    start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+    if end < start:
+        return {}
+    owner = Case(When(unit__kind=UnitKind.ONE_STOP_DESK, then=F("unit__parent_id")), default=F("handling_unit_id"))
+    wanted = {u.pk for u in units}
+    out: dict = {}
+    for row in dossier_statistics(units=None, date_from=start, date_to=end, group_by=(), extra_groups={"owner": owner}):
+        if row["owner"] not in wanted:
+            continue
+        figures = {}
+        if row["on_time_rate"] is not None:
+            figures["on_time_rate"] = row["on_time_rate"]
+        if row["online_share"] is not None:
+            figures["online_rate"] = row["online_share"]
+        out[row["owner"]] = figures
+    return out
+
+
+def _quality(units, figures, rng) -> dict:
+    """Self-assessment quality per unit (share of criteria done fully): random, lower for a unit late with dossiers."""
+    quality = {}
+    for u in units:
+        q = rng.uniform(0.6, 0.95)
+        on_time = (figures.get(u.pk) or {}).get("on_time_rate")
+        if on_time is not None and on_time < 99:
+            q -= min(0.3, (99 - float(on_time)) * 0.06)
+        quality[u.pk] = max(0.3, q)
+    return quality
+
+
+def _import_figures(cycle, units, figures, office) -> None:
+    from . import services
+
+    rows = [{"unit": u.code, "metric": metric, "value": value}
+            for u in units for metric, value in sorted((figures.get(u.pk) or {}).items())]
+    if rows:
+        services.criterion_data_import(cycle=cycle, actor=office, source="dossier_statistics (hệ thống một cửa điện tử)", rows=rows)
+
+
 def _run_cycle_2025(cs, organiser, units, office, rng, groups, stdout):
     from . import services
     from .models import Assessment, Criterion, CycleState, ScoringMethod
 
-    quality = {u.pk: rng.uniform(0.55, 0.95) for u in units}
+    figures = dossier_figures(units, 2025)
+    quality = _quality(units, figures, rng)
     cycle = services.cycle_open(criteria_set=cs, organiser=organiser, year=2025, units=units, name=f"{NAME_2025} — {cs.get_target_group_display()}",
                                 actor=office, groups=groups)
-    services.criterion_data_import(cycle=cycle, actor=office, source="demo: hệ thống một cửa điện tử", rows=[
-        row for u in units for row in (
-            {"unit": u.code, "metric": "on_time_rate", "value": round(min(100.0, 90 + 10 * quality[u.pk] + rng.uniform(-2, 3)), 2)},
-            {"unit": u.code, "metric": "online_rate", "value": round(20 + 45 * quality[u.pk] + rng.uniform(-10, 10), 2)},
-        )
-    ])
+    _import_figures(cycle, units, figures, office)
     cycle = services.cycle_transition(cycle=cycle, to_state=CycleState.SELF_ASSESSMENT, actor=office)
     _seed_self_assessment(cycle, units, rng, quality)
     survey = list(Criterion.objects.filter(criteria_set=cs, is_leaf=True, method=ScoringMethod.SURVEY))
@@ -116,9 +172,35 @@ def _run_cycle_2025(cs, organiser, units, office, rng, groups, stdout):
     return cycle
 
 
+def _run_cycle_2026(cs, organiser, units, office, rng, prev, *, to_appraisal: bool):
+    from . import services
+    from .models import Assessment, CycleState
+
+    figures = dossier_figures(units, 2026)
+    quality = _quality(units, figures, rng)
+    groups = {u.pk: ("commune" if u.kind in COMMUNE_GROUP else u.kind) for u in units}
+    cycle = services.cycle_open(criteria_set=cs, organiser=organiser, year=2026, units=units, actor=office, groups=groups,
+                                name=f"{NAME_2026} — {cs.get_target_group_display()}", previous=prev)
+    _import_figures(cycle, units, figures, office)
+    cycle = services.cycle_transition(cycle=cycle, to_state=CycleState.SELF_ASSESSMENT, actor=office)
+    # most units have finished their self-assessment by December; a few communes are still at it
+    done = units if to_appraisal else [u for u in units if rng.random() < 0.85]
+    _seed_self_assessment(cycle, done, rng, quality)
+    if not to_appraisal:
+        return cycle
+    cycle = services.cycle_transition(cycle=cycle, to_state=CycleState.APPRAISAL_1, actor=office)
+    full = list(Assessment.objects.filter(cycle=cycle, source="self", self_points__gt=0).select_related("criterion", "unit")
+                .order_by("unit__code", "criterion__position"))
+    reasons = ["Tài liệu kiểm chứng chưa đầy đủ", "Kế hoạch ban hành sau thời hạn", "Chưa có văn bản chứng minh kết quả"]
+    for a in rng.sample(full, k=min(len(full), max(3, len(units) // 3))):
+        services.assessment_appraise(cycle=cycle, unit=a.unit, criterion=a.criterion, points=_q(float(a.self_points) / 2),
+                                     reason=rng.choice(reasons), actor=office)
+    return cycle
+
+
 @transaction.atomic
 def build(ctx: dict, *, stdout=None) -> None:
-    from . import reference, selectors, services
+    from . import reference, selectors
     from .models import AssessmentCycle, CycleState
 
     reference.load()
@@ -141,7 +223,7 @@ def build(ctx: dict, *, stdout=None) -> None:
             groups = {u.pk: ("commune" if u.kind in COMMUNE_GROUP else u.kind) for u in units}
             existing = _run_cycle_2025(cs, province, units, office, rng, groups, stdout)
         published.append(existing)
-    # 2026: open, in self-assessment, a few units started
+    # 2026 (year to date): departments self-assessed and in appraisal round 1, communes mostly self-assessed
     for template, units, prev in (("internal-department-template", deps, published[0] if published else None),
                                   ("internal-commune-template", communes, published[-1] if published else None)):
         if not units:
@@ -149,15 +231,7 @@ def build(ctx: dict, *, stdout=None) -> None:
         cs26 = _ensure_copy(template, province, office, 2026)
         if AssessmentCycle.objects.filter(organiser=province, year=2026, criteria_set=cs26).exists():
             continue
-        groups = {u.pk: ("commune" if u.kind in COMMUNE_GROUP else u.kind) for u in units}
-        c26 = services.cycle_open(criteria_set=cs26, organiser=province, year=2026, units=units, actor=office, groups=groups,
-                                  name=f"{NAME_2026} — {cs26.get_target_group_display()}", previous=prev)
-        c26 = services.cycle_transition(cycle=c26, to_state=CycleState.SELF_ASSESSMENT, actor=office)
-        first_leaf = c26.criteria_set.criteria.filter(is_leaf=True, method="self_assessed").order_by("position").first()
-        for u in units[:3]:
-            services.assessment_self_assess(cycle=c26, unit=u, criterion=first_leaf, points=first_leaf.max_points, actor=office,
-                                            explanation="Đã ban hành kế hoạch CCHC năm 2026",
-                                            evidence=[{"title": "Kế hoạch CCHC năm 2026", "document_number": "01/KH", "document_date": "2026-01-05"}])
+        _run_cycle_2026(cs26, province, units, office, rng, prev, to_appraisal=template == "internal-department-template")
     ctx["index_cycles"] = [c.pk for c in published]
     if stdout is not None and published:
         for cycle in published:

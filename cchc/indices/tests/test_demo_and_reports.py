@@ -30,7 +30,10 @@ def test_demo_publishes_2025_and_opens_2026_and_is_idempotent(ctx):
     demo.build(ctx, stdout=out)
     published = AssessmentCycle.objects.filter(year=2025)
     assert published.count() == 2 and all(c.state == CycleState.PUBLISHED for c in published)
-    assert set(AssessmentCycle.objects.filter(year=2026).values_list("state", flat=True)) == {CycleState.SELF_ASSESSMENT}
+    states_2026 = dict(AssessmentCycle.objects.filter(year=2026).values_list("criteria_set__target_group", "state"))
+    assert states_2026 == {"department": CycleState.APPRAISAL_1, "commune": CycleState.SELF_ASSESSMENT}
+    dept_2026 = AssessmentCycle.objects.get(year=2026, criteria_set__target_group="department")
+    assert dept_2026.previous.year == 2025 and dept_2026.assessments.filter(appraisal1_points__isnull=False).exists()
     communes = published.get(criteria_set__target_group="commune")
     rows = selectors.cycle_results(cycle=communes)
     assert len(rows) == 6 and {r["group"] for r in rows} == {"commune"}  # wards rank with communes

@@ -444,7 +444,11 @@ def generate(ctx: dict, province, *, count: int, now: datetime, profile: dict | 
         due[i] = cache[key]
     original_due = due.copy()
     span_days = np.maximum(0, (due - counted) // 86400 * 5 // 7)  # rough working days allowed
-    span_days = np.where(units == "working_days", values.astype(np.int64), span_days)
+    span_days = np.where(units == "working_days", values.astype(np.int64), np.where(same, 0, span_days))
+
+    def snap(t: np.ndarray) -> np.ndarray:
+        """The first working instant at or after t (inside working hours of a working day)."""
+        return cal.due_bulk(t.astype("datetime64[s]"), np.zeros(len(t), dtype=np.int64)).astype(np.int64)
 
     # ---- outcomes
     oc = profile.get("outcomes", {})
@@ -471,7 +475,12 @@ def generate(ctx: dict, province, *, count: int, now: datetime, profile: dict | 
     handler_ids = sorted({h.pk for h, c in zip(handler_of, at_commune.tolist(), strict=True) if not c})
     unit_f_dept = dict(zip(handler_ids, rng.lognormal(0, sigma, size=len(handler_ids)).tolist(), strict=True))
     wd = lat.get("weak_departments", {})
-    for pk in rng.choice(handler_ids, size=min(len(handler_ids), int(wd.get("count", 0))), replace=False).tolist() if handler_ids else []:
+    volume: dict = {}
+    for h, c in zip(handler_of, at_commune.tolist(), strict=True):
+        if not c:
+            volume[h.pk] = volume.get(h.pk, 0) + 1
+    large = [pk for pk in handler_ids if volume[pk] >= np.median(list(volume.values()))]  # a weak department is a busy one
+    for pk in rng.choice(large, size=min(len(large), int(wd.get("count", 0))), replace=False).tolist() if large else []:
         unit_f_dept[pk] *= float(wd.get("factor", 1.0))
     unit_f = np.where(at_commune, unit_f_comm[desk_idx], np.array([unit_f_dept.get(h.pk, 1.0) for h in handler_of]))
     early = {int(k.replace("-", "")): float(v) for k, v in lat.get("early_months", {}).items()}
@@ -486,7 +495,7 @@ def generate(ctx: dict, province, *, count: int, now: datetime, profile: dict | 
 
     # supplement pauses: 1–5 working days of the applicant's time, moving the due time by as much
     k_pause = rng.integers(1, 6, size=n)
-    pause_start = counted + ((original_due - counted) * rng.random(n) * 0.3).astype(np.int64) + 60
+    pause_start = snap(counted + ((original_due - counted) * rng.random(n) * 0.3).astype(np.int64) + 60)
     pause_end = np.where(supplemented, cal.due_bulk(pause_start.astype("datetime64[s]"), np.where(supplemented, k_pause, 0)).astype(np.int64), 0)
     pause_ws = np.where(supplemented, k_pause * daily, 0)
     shifted = cal.due_bulk(due.astype("datetime64[s]"), np.where(supplemented, k_pause, 0)).astype(np.int64)
@@ -497,18 +506,18 @@ def generate(ctx: dict, province, *, count: int, now: datetime, profile: dict | 
     frac = rng.beta(2.0, 3.5, size=n)
     settle = counted + ((due - counted) * frac).astype(np.int64)
     settle = np.maximum(settle, np.where(supplemented, pause_end + 600, counted + 600))
-    settle = np.minimum(settle, due)
+    settle = np.minimum(snap(settle), due)  # officers settle in working hours, never after the due time
     extra_days = rng.choice([1, 1, 1, 2, 2, 3, 4, 5], size=n)
     late_settle = cal.due_bulk(due.astype("datetime64[s]"), extra_days).astype(np.int64) + rng.integers(60, 3 * 3600, size=n)
-    settle = np.where(late, np.maximum(late_settle, due + 60), settle)
+    settle = np.where(late, np.maximum(snap(late_settle), due + 60), settle)
     # a few dossiers overdue right now (due in the last working week, not settled yet): early-warning content
     recent = settled_plan & ~late & (due < now_epoch - 3600) & (due > now_epoch - 7 * 86400)
     overdue_now = recent & (rng.random(n) < np.minimum(0.5, p_late * float(lat.get("overdue_now_factor", 3.0))))
     late |= overdue_now
     settle = np.where(overdue_now, now_epoch + rng.integers(3600, 3 * 86400, size=n), settle)
-    close_other = counted + np.maximum(600, ((due - counted) * rng.random(n) * 0.5).astype(np.int64))
+    close_other = snap(counted + np.maximum(600, ((due - counted) * rng.random(n) * 0.5).astype(np.int64)))
     open_now = (settled_plan & (settle > now_epoch)) | ((rejected | withdrawn) & (close_other > now_epoch))
-    returned = settle + (rng.exponential(1.2, size=n) * 86400).astype(np.int64) + 1800
+    returned = snap(settle + (rng.exponential(1.2, size=n) * 86400).astype(np.int64) + 1800)
     not_collected = returned > now_epoch
     just_in = open_now & (now_epoch - received < 6 * 3600) & (rng.random(n) < 0.5)
 
@@ -559,9 +568,9 @@ def generate(ctx: dict, province, *, count: int, now: datetime, profile: dict | 
     step1_due = np.minimum(step1_due, due)
     # when the specialist hands over: before the step's due (on time), after the dossier's due (late specialist)
     t1_ok = counted + ((settle - counted) * rng.uniform(0.5, 0.9, size=n)).astype(np.int64)
-    t1_ok = np.minimum(t1_ok, step1_due)
-    t1_slip = step1_due + ((due - step1_due) * rng.uniform(0.2, 0.6, size=n)).astype(np.int64) + 60
-    t1_late = np.maximum(settle - rng.integers(1800, 4 * 3600, size=n), due + 60)
+    t1_ok = np.minimum(snap(t1_ok), step1_due)
+    t1_slip = snap(step1_due + ((due - step1_due) * rng.uniform(0.2, 0.6, size=n)).astype(np.int64) + 60)
+    t1_late = np.maximum(snap(settle - rng.integers(1800, 4 * 3600, size=n)), due + 60)
     t1 = np.where(late_by_spec & two_steps, t1_late, np.where(slip, np.minimum(t1_slip, settle - 60), t1_ok))
     head_days = np.maximum(1, span_days - step1_days)
     step2_due = np.where(late_by_spec, cal.due_bulk(t1.astype("datetime64[s]"), head_days).astype(np.int64), due)
@@ -581,7 +590,7 @@ def generate(ctx: dict, province, *, count: int, now: datetime, profile: dict | 
 
     # apology letters: most late dossiers get one before their due time (Tây Ninh publishes them)
     apology_share = float(oc.get("apology_share_of_late", 0.9))
-    apology_at = np.maximum(received + 600, due - 20 * 3600)
+    apology_at = np.minimum(snap(np.maximum(received + 600, due - 20 * 3600)), due)
     apologised = late & (rng.random(n) < apology_share) & (status != wf.SUPPLEMENT_REQUESTED) & (apology_at < now_epoch)
     promised = cal.due_bulk(due.astype("datetime64[s]"), extra_days + 1).astype(np.int64) + 3600
 

@@ -282,6 +282,8 @@ def _unit_sizes(communes, profile: dict, rng) -> np.ndarray:
     if np.isnan(pops).any():
         draw = rng.lognormal(0.0, sigma, size=len(communes))
         draw *= np.array([ward if c.kind == "ward" else 1.0 for c in communes])
+        large = set(spec.get("large", []))
+        draw *= np.array([float(spec.get("large_factor", 1.0)) if c.short_name in large else 1.0 for c in communes])
         pops = np.where(np.isnan(pops), draw, pops)
     return pops / pops.sum()
 
@@ -470,7 +472,9 @@ def generate(ctx: dict, province, *, count: int, now: datetime, profile: dict | 
     sigma = float(lat.get("unit_sigma", 0.5))
     unit_f_comm = rng.lognormal(0, sigma, size=max(1, len(desks)))
     weak = lat.get("weak_communes", {})
-    weak_comm = rng.choice(len(desks), size=min(len(desks), int(weak.get("count", 0))), replace=False) if desks else []
+    weak_comm = list(rng.choice(len(desks), size=min(len(desks), int(weak.get("count", 0))), replace=False)) if desks else []
+    named = [i for i, c in enumerate(communes) if c.short_name in set(weak.get("include", []))]
+    weak_comm = (named + [i for i in weak_comm if i not in named])[:max(len(weak_comm), len(named))]
     unit_f_comm[weak_comm] *= float(weak.get("factor", 1.0))
     handler_ids = sorted({h.pk for h, c in zip(handler_of, at_commune.tolist(), strict=True) if not c})
     unit_f_dept = dict(zip(handler_ids, rng.lognormal(0, sigma, size=len(handler_ids)).tolist(), strict=True))

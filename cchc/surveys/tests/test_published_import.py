@@ -1,5 +1,6 @@
 """Import of published national-index results: detection, flags, rejections, idempotency."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ def test_shipped_files_flag_the_documented_inconsistencies():
     sip = published_results_import(path=DATA / "sipas_published.csv")
     agg = published_results_import(path=DATA / "par_sipas_aggregates.csv")
     assert par["rejected"] == [] and sip["rejected"] == [] and agg["rejected"] == []
-    assert par["imported"] == 69 and sip["imported"] == 52 and agg["imported"] == 27
+    assert par["imported"] == 125 and sip["imported"] == 82 and agg["imported"] == 29
     # PAR 2023 Hải Phòng: two sources (file lines 7 and 8)
     assert {7, 8} <= set(flagged_rows(par))
     # PAR 2023 last place: An Giang vs Bình Thuận / Sóc Trăng
@@ -278,3 +279,19 @@ def test_the_shipped_files_hold_no_complete_table_and_no_order_contradiction():
     assert not PublishedAggregate.objects.filter(year=2023, measure="trung bình", scope="63 tỉnh", flagged=True).exists()
     # PAR 2022 groups A 2 + B 56 + C 5 = 63 (kinhtetieudung): a count check that passes
     assert PublishedAggregate.objects.get(year=2022, index_kind="par_index", scope="63 tỉnh").flagged is False
+
+
+def test_the_contradictions_found_by_the_second_search_are_flagged_not_resolved():
+    for name in ("par_sipas_aggregates.csv", "par_index_published.csv", "sipas_published.csv"):
+        published_results_import(path=DATA / name)
+    # SIPAS 2024 Hải Phòng: 91.10 (Kinh tế & Môi trường) vs 90.59 (Petrotimes) — both kept, both flagged
+    hp = PublishedResult.objects.filter(index_kind="sipas", year=2024, entity_name="Hải Phòng", score__isnull=False)
+    assert sorted(str(r.score) for r in hp) == ["90.59", "91.10"] and all(r.flagged for r in hp)
+    # PAR 2019 Quảng Ninh 90.09 "+1.03" ⇒ 2018 89.06, but 2018 was published as 89.6
+    qn2018 = PublishedResult.objects.get(index_kind="par_index", year=2018, entity_name="Quảng Ninh", score__isnull=False)
+    assert qn2018.flagged and "89.06" in " ".join(qn2018.flags)
+    # PAR 2024: Cần Thơ and Bình Dương share 89.13 at ranks 22 and 23 — equal scores, not a contradiction
+    tie = PublishedResult.objects.filter(index_kind="par_index", year=2024, score=Decimal("89.13"))
+    assert {r.rank for r in tie} == {22, 23} and not any(r.flagged for r in tie)
+    # the year of the PAR 2018 average is unconfirmed in its source
+    assert PublishedAggregate.objects.get(index_kind="par_index", year=2018, scope="63 tỉnh").flagged

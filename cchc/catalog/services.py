@@ -380,3 +380,50 @@ def checklist_save(*, procedure_code: str, items: list, actor, effective_from=No
                  data={"procedure": procedure.code, "version": checklist.version, "effective_from": start.isoformat(),
                        "previous_version": latest.version if latest else None, "items": [r["name"] for r in rows]})
     return checklist
+
+
+SHIPPED_CHECKLIST_SOURCE = "Danh mục TTHC quốc gia (dichvucong.gov.vn)"
+
+
+@transaction.atomic
+def checklists_load(*, rows: list[dict], effective_from: dt.date, source_prefix: str = SHIPPED_CHECKLIST_SOURCE) -> dict:
+    """Nạp thành phần hồ sơ đi kèm (cchc/catalog/data/checklists.csv) as version 1 of each procedure without one.
+
+    Idempotent: a procedure that already has any checklist version (shipped earlier, edited by the PAR office,
+    migrated) is left alone; codes not in the catalogue are counted in `unknown`. `rows` are the CSV's dicts
+    (ma_thu_tuc, thu_tu, ten_giay_to, loai nop|xuat_trinh, ban_chinh, ban_sao, bat_buoc 1|0, mau_don,
+    ghi_chu, nguon). Each line goes through the same validation as an edit (`_checklist_item`). One audit event.
+    """
+    by_code: dict[str, list[dict]] = {}
+    for row in rows:
+        by_code.setdefault(row["ma_thu_tuc"].strip(), []).append(row)
+    procedures = {p.code: p for p in Procedure.objects.filter(code__in=list(by_code))}
+    has_checklist = set(Checklist.objects.filter(procedure__in=procedures.values()).values_list("procedure_id", flat=True))
+    unknown = sorted(set(by_code) - set(procedures))
+    versions, lines = [], {}
+    for code, code_rows in sorted(by_code.items()):
+        procedure = procedures.get(code)
+        if procedure is None or procedure.pk in has_checklist:
+            continue
+        code_rows.sort(key=lambda r: int(r["thu_tu"]))
+        items = [_checklist_item(i, {
+            "name": r["ten_giay_to"], "kind": DocumentKind.PRESENT if r["loai"] == "xuat_trinh" else DocumentKind.SUBMIT,
+            "original_copies": int(r["ban_chinh"]), "photocopies": int(r["ban_sao"]), "mandatory": r["bat_buoc"] == "1",
+            "form_name": r.get("mau_don", ""), "note": r.get("ghi_chu", ""),
+        }) for i, r in enumerate(code_rows)]
+        paths = sorted({r.get("nguon", "") for r in code_rows} - {""})
+        versions.append(Checklist(procedure=procedure, version=1, effective_from=effective_from,
+                                  source=f"{source_prefix}: {'; '.join(paths)}"[:500]))
+        lines[procedure.pk] = items
+    Checklist.objects.bulk_create(versions)
+    created = {c.procedure_id: c.pk for c in Checklist.objects.filter(procedure_id__in=list(lines), version=1)}
+    ChecklistItem.objects.bulk_create([
+        ChecklistItem(checklist_id=created[pid], order=i + 1, **item)
+        for pid, items in lines.items() for i, item in enumerate(items)
+    ], batch_size=500)
+    summary = {"procedures": len(versions), "lines": sum(len(v) for v in lines.values()),
+               "skipped_existing": len(has_checklist), "unknown": len(unknown)}
+    if versions:
+        audit_record(actor=None, action="catalog.checklists_load", object_type="catalog.checklist", object_id="shipped",
+                     data=summary)
+    return summary

@@ -37,6 +37,10 @@ PLATFORM_COMMANDS = {
     "demo": "cchc.core.cli",
 }
 
+# modules with `extend(subparsers)` that add actions to another app's command group (a higher app
+# extending a lower app's command; lower apps never import higher ones), called after every `register`.
+COMMAND_EXTENSIONS = ["cchc.surveys.cli"]
+
 
 class CliError(Exception):
     """Bad input or a failed precondition: message for a person, and the exit code."""
@@ -67,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         seen.add(module_name)
         importlib.import_module(module_name).register(sub)
+    for module_name in COMMAND_EXTENSIONS:
+        importlib.import_module(module_name).extend(sub)
     return parser
 
 

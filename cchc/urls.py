@@ -5,11 +5,21 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cchc.core import views as core_views
+from cchc.indices import urls as indices_urls
+from cchc.surveys import index_pages
 
 admin.site.site_header = "Quản trị hệ thống CCHC"
 admin.site.site_title = "Quản trị CCHC"
 
 APPS = ["units", "accounts", "calendar", "catalog", "dossiers", "indices", "surveys"]
+
+# The index section (indices:) = the index engine's pages + the national-index pages that live in surveys
+# (the higher app); composed here, the only place that may know both.
+indices_patterns = [
+    path("chi-so/", index_pages.home, name="home"),
+    path("chi-so/nhap-ket-qua/", index_pages.import_results, name="import"),
+    *indices_urls.urlpatterns,
+]
 
 api_patterns = [path("", include(f"cchc.{app}.api_urls")) for app in APPS]
 
@@ -23,7 +33,8 @@ urlpatterns = [
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    *[path("", include(f"cchc.{app}.urls")) for app in APPS],
+    path("", include((indices_patterns, "indices"))),
+    *[path("", include(f"cchc.{app}.urls")) for app in APPS if app != "indices"],
 ]
 
 handler400 = "cchc.core.views.bad_request"

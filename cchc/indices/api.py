@@ -161,7 +161,8 @@ class CycleTransitionApi(APIView):
     def post(self, request, pk: int):
         cycle = selectors.cycle_get(cycle_id=pk, user=request.user)
         data = _valid(s.IndexTransitionSerializer, request.data)
-        cycle = services.cycle_transition(cycle=cycle, to_state=data["to_state"], reason=data["reason"], expected_version=data.get("version"), actor=request.user)
+        cycle = services.cycle_transition(cycle=cycle, to_state=data["to_state"], reason=data["reason"], expected_version=data.get("version"),
+                                           confirm=data["confirm"], actor=request.user)
         return Response(s.IndexCycleSerializer(cycle).data)
 
 

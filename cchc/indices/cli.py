@@ -1,4 +1,4 @@
-"""`cchc index ...` commands: score (pure, no database), import-results, report."""
+"""`cchc index ...` commands: score (pure, no database), report (import-results: cchc.surveys.cli)."""
 
 from __future__ import annotations
 
@@ -6,21 +6,25 @@ import sys
 
 from cchc.cli import CliError, emit_json
 
+_ACTIONS: dict[int, object] = {}
+
+
+def actions(sub):
+    """The `cchc index` action group, for higher apps that add actions to it (`cchc index import-results`
+    comes from cchc.surveys.cli: indices never imports surveys)."""
+    return _ACTIONS[id(sub)]
+
 
 def register(sub) -> None:
     p = sub.add_parser("index", help="chỉ số CCHC: chấm điểm, xếp hạng, nhập kết quả, báo cáo điểm bị trừ")
     isub = p.add_subparsers(dest="index_command", metavar="ACTION")
+    _ACTIONS[id(sub)] = isub
 
     s = isub.add_parser("score", help="chấm điểm và xếp hạng từ tệp CSV (không dùng cơ sở dữ liệu)")
     s.add_argument("--criteria", required=True, help="CSV: code,parent,title,max_points")
     s.add_argument("--scores", required=True, help="CSV: unit,code,points (chỉ tiêu chí lá)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_score, needs_django=False)
-
-    r = isub.add_parser("import-results", help="nhập kết quả chỉ số đã công bố (PAR INDEX, SIPAS, PAPI, PCI, ICT)")
-    r.add_argument("file")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(func=cmd_import_results)
 
     rep = isub.add_parser("report", help="báo cáo điểm bị trừ của một kỳ đánh giá (XLSX/PDF)")
     rep.add_argument("--cycle", required=True, type=int)
@@ -44,34 +48,6 @@ def cmd_score(args) -> int:
         print(f"{u['rank']:>4}  {u['unit']:<40} {u['total']:>8} / {u['max']:<8} {u['index_pct']:>7}%")
         if u["missing"]:
             print(f"      thiếu điểm: {', '.join(u['missing'])}")
-    return 0
-
-
-def cmd_import_results(args) -> int:
-    from cchc.core.setup import ensure_ready
-
-    ensure_ready(stdout=sys.stderr)
-    try:
-        from cchc.surveys.services import published_results_import
-    except ImportError:
-        raise CliError("chức năng nhập kết quả chỉ số công bố (cchc.surveys) chưa sẵn sàng", code=1) from None
-
-    try:
-        summary = published_results_import(path=args.file, actor=None)
-    except FileNotFoundError:
-        raise CliError(f"{args.file}: không tìm thấy tệp", code=2) from None
-    if args.json:
-        emit_json(summary)
-    else:
-        for key, value in (summary or {}).items() if isinstance(summary, dict) else []:
-            if isinstance(value, list):
-                print(f"{key}: {len(value)}")
-                for item in value:
-                    text = item.get("message") or item.get("reason") or item if isinstance(item, dict) else item
-                    where = f"dòng {item['row']}: " if isinstance(item, dict) and item.get("row") else ""
-                    print(f"  {where}{text}")
-            else:
-                print(f"{key}: {value}")
     return 0
 
 

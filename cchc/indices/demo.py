@@ -35,6 +35,12 @@ def _office_user(province):
         User.objects.filter(role=Role.PAR_OFFICE, unit=province).first()
 
 
+def _head(unit):
+    from cchc.accounts.models import Role, User
+
+    return User.objects.filter(role=Role.UNIT_HEAD, unit=unit, is_active=True).order_by("pk").first()
+
+
 def _units(ctx, province):
     deps = list((ctx.get("departments") or {}).values()) or list(Unit.objects.filter(province=province, kind=UnitKind.DEPARTMENT))
     communes = list(ctx.get("communes") or []) or list(Unit.objects.filter(province=province, kind__in=COMMUNE_GROUP))
@@ -158,12 +164,13 @@ def _run_cycle_2025(cs, organiser, units, office, rng, groups, stdout):
     for a in cut:
         services.assessment_appraise(cycle=cycle, unit=a.unit, criterion=a.criterion, points=_q(float(a.self_points) / 2),
                                      reason=rng.choice(reasons), actor=office)
-    cycle = services.cycle_transition(cycle=cycle, to_state=CycleState.EXPLANATION, actor=office)
+    # round 1 only touched the cut scores: the office confirms moving on with the others accepted as they are
+    cycle = services.cycle_transition(cycle=cycle, to_state=CycleState.EXPLANATION, actor=office, confirm=True)
     explained = cut[: max(3, len(cut) // 2)]
-    for a in explained:
-        services.assessment_explain(cycle=cycle, unit=a.unit, criterion=a.criterion, actor=office,
+    for a in explained:  # only the assessed unit explains (its head; the system when the demo has none)
+        services.assessment_explain(cycle=cycle, unit=a.unit, criterion=a.criterion, actor=_head(a.unit),
                                     explanation="Đơn vị bổ sung văn bản số 15/BC ngày 10/12/2025 chứng minh đã hoàn thành đúng hạn.")
-    cycle = services.cycle_transition(cycle=cycle, to_state=CycleState.APPRAISAL_2, actor=office)
+    cycle = services.cycle_transition(cycle=cycle, to_state=CycleState.APPRAISAL_2, actor=office, confirm=True)
     for i, a in enumerate(explained):
         restored = a.self_points if i % 2 == 0 else _q(float(a.self_points) * 0.75)
         services.assessment_appraise(cycle=cycle, unit=a.unit, criterion=a.criterion, points=restored, actor=office,

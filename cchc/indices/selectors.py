@@ -12,12 +12,12 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from cchc.accounts.permissions import can, filter_by_scope, scope_q
 from cchc.core.errors import DomainError, ForbiddenError, NotFoundError
 
-from . import scoring
+from . import scoring, workflow
 from .models import Assessment, AssessmentCycle, CriteriaSet, Criterion, CycleResult, CycleState, CycleUnit
 
 # ------------------------------------------------------------------------------------ criteria sets
@@ -93,6 +93,45 @@ def cycle_assessments(cycle: AssessmentCycle, *, unit=None, user=None) -> QueryS
     if unit is not None:
         qs = qs.filter(unit=unit)
     return qs if user is None else filter_by_scope(qs, user, "unit")
+
+
+def phase_progress(cycle: AssessmentCycle) -> dict | None:
+    """Tiến độ của bước đang mở: which participants have finished it (None for draft and published).
+
+    Finished means: self-assessment — every self-assessed sub-criterion has self points ("đã nộp");
+    appraisal 1 — every sub-criterion has first-round points (accepted or adjusted); explanation — every
+    sub-criterion lowered in round 1 has an explanation (a unit with nothing lowered is finished);
+    appraisal 2 — every explained sub-criterion has second-round points.
+    Returns {"state", "done": [names], "not_done": [names], "done_count", "total", "message"}.
+    """
+    state = cycle.state
+    if state not in workflow.PHASE_PROGRESS_LABEL:
+        return None
+    leaves = Criterion.objects.filter(criteria_set_id=cycle.criteria_set_id, is_leaf=True)
+    rows = Assessment.objects.filter(cycle=cycle, criterion__is_leaf=True)
+    if state == workflow.SELF_ASSESSMENT:
+        need = leaves.filter(method="self_assessed").count()
+        have = rows.filter(criterion__method="self_assessed", self_points__isnull=False)
+    elif state == workflow.APPRAISAL_1:
+        need = leaves.count()
+        have = rows.filter(appraisal1_points__isnull=False)
+    elif state == workflow.APPRAISAL_2:  # what is still open counts against the unit: explained, not re-appraised
+        need = 0
+        have = rows.exclude(explanation="").filter(appraisal2_points__isnull=True)
+    else:  # explanation: what is still to explain counts against the unit
+        need = 0
+        have = rows.filter(appraisal1_points__lt=F("self_points"), explanation="")
+    counts = dict(have.values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    done, not_done = [], []
+    for unit_id, name in CycleUnit.objects.filter(cycle=cycle).order_by("unit__name").values_list("unit_id", "unit__name"):
+        n = counts.get(unit_id, 0)
+        finished = n >= need if need else n == 0
+        (done if finished else not_done).append(name)
+    return {
+        "state": state, "done": done, "not_done": not_done, "done_count": len(done), "total": len(done) + len(not_done),
+        "label": workflow.PHASE_PROGRESS_LABEL[state][0],
+        "message": workflow.confirmation_message(state, done, not_done) if not_done else "",
+    }
 
 
 # ------------------------------------------------------------------------------------------ results

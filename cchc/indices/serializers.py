@@ -81,6 +81,8 @@ class IndexTransitionSerializer(serializers.Serializer):
     to_state = serializers.ChoiceField(choices=[(x, x) for x in workflow.STATES], help_text="Bước tiếp theo của kỳ đánh giá")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False, help_text="Phiên bản kỳ đánh giá đang xem (khóa lạc quan)")
+    confirm = serializers.BooleanField(required=False, default=False,
+                                       help_text="Xác nhận chuyển bước khi còn đơn vị chưa hoàn thành bước hiện tại (nếu thiếu: 409 confirmation_required kèm số đếm)")
 
 
 class IndexEvidenceInputSerializer(serializers.Serializer):

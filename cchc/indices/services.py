@@ -6,12 +6,14 @@ then permission checks are skipped. Published cycles are frozen: every write ref
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from cchc.accounts.models import Role
 from cchc.accounts.permissions import can
 from cchc.core.audit import audit_record, audit_record_many
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
@@ -32,6 +34,8 @@ from .models import (
     TargetGroup,
 )
 
+logger = logging.getLogger(__name__)
+
 CRITERION_FIELDS = ("code", "parent", "title", "max_points", "method", "rule", "responsible", "evidence_required", "effort", "confirmed")
 
 
@@ -40,6 +44,47 @@ def _require(actor, action: str, unit) -> None:
         return
     if not can(actor, action, unit):
         raise ForbiddenError("Bạn không có quyền thực hiện thao tác này với đơn vị này.", code="forbidden")
+
+
+def _own_staff(actor, unit) -> bool:
+    """Cán bộ của chính đơn vị được đánh giá.
+
+    The actor works in the unit itself; a province (assessed in the national index) acts through its PAR
+    office (cơ quan thường trực CCHC). Higher, lower or neighbouring units are never the unit's own staff,
+    whatever their scope (a department head is not the province, a desk head is not the commune).
+    """
+    from cchc.units.models import UnitKind
+
+    home = getattr(actor, "unit", None)
+    if home is None:
+        return False
+    if home.pk == unit.pk:
+        return True
+    return unit.kind == UnitKind.PROVINCE and actor.role == Role.PAR_OFFICE and can(actor, "appraise", unit)
+
+
+def _require_writer(actor, action: str, cycle: AssessmentCycle, unit) -> None:
+    """Who may write what in each phase (`workflow.WRITE_RULES`): 403 naming the rule otherwise."""
+    if actor is None:  # the system (demo, imports)
+        return
+    writer = workflow.writer_for(action)
+    if writer == workflow.ASSESSED_UNIT:
+        allowed = can(actor, "manage", unit) and _own_staff(actor, unit)
+    else:  # the appraiser: the PAR office of the organising unit
+        allowed = (actor.is_active and not actor.is_superuser and actor.role == Role.PAR_OFFICE
+                   and can(actor, "appraise", cycle.organiser) and can(actor, "appraise", unit))
+    if not allowed:
+        raise ForbiddenError(f"{workflow.rule_text(action)}; bạn không được ghi cho {unit.name}.", code="not_writer",
+                             extra={"rule": action})
+
+
+def may_write(actor, action: str, cycle: AssessmentCycle, unit) -> bool:
+    """Would `_require_writer` let `actor` write `action` for `unit` (pages use it to offer the form)?"""
+    try:
+        _require_writer(actor, action, cycle, unit)
+    except ForbiddenError:
+        return False
+    return actor is not None
 
 
 def _points(value, *, field: str = "points") -> Decimal:
@@ -304,9 +349,15 @@ def cycle_open(
 
 
 @transaction.atomic
-def cycle_transition(*, cycle: AssessmentCycle | int, to_state: str, actor=None, reason: str = "", expected_version: int | None = None) -> AssessmentCycle:
+def cycle_transition(
+    *, cycle: AssessmentCycle | int, to_state: str, actor=None, reason: str = "", expected_version: int | None = None,
+    confirm: bool = False,
+) -> AssessmentCycle:
     """Chuyển bước kỳ đánh giá (PAR office only). Publishing computes and freezes the results.
 
+    Leaving a phase while some units have not finished it (`selectors.phase_progress`) is refused with
+    409 `confirmation_required` and the counts ("12/16 đơn vị đã nộp tự đánh giá; 4 chưa nộp: …
+    Vẫn chuyển?") unless `confirm=True`; the counts go into the audit row either way.
     Entering self-assessment fills data-driven criteria from dossier statistics / imported figures.
     """
     c = _lock_cycle(cycle)
@@ -316,8 +367,18 @@ def cycle_transition(*, cycle: AssessmentCycle | int, to_state: str, actor=None,
     if not workflow.can_transition(c.state, to_state):
         raise ConflictError(f"Không thể chuyển từ “{c.get_state_display()}” sang {to_state!r}.", code="invalid_transition", field="to_state")
     from_state = c.state
+    from .selectors import phase_progress
+
+    progress = phase_progress(c)
+    if progress and progress["not_done"] and not confirm:
+        raise ConflictError(progress["message"], code="confirmation_required", field="confirm", extra={
+            "done": progress["done_count"], "total": progress["total"], "not_done": progress["not_done"]})
+    audit_data = {}
+    if progress:
+        audit_data["progress"] = {"done": progress["done_count"], "total": progress["total"], "not_done": progress["not_done"][:50]}
+        audit_data["confirmed"] = bool(progress["not_done"])
     if to_state == workflow.SELF_ASSESSMENT:
-        _fill_from_dossier_statistics(c)
+        audit_data["dossier_statistics"] = _fill_from_dossier_statistics(c)
         _recompute_data_points(c)
     c.state = to_state
     c.version += 1
@@ -335,7 +396,8 @@ def cycle_transition(*, cycle: AssessmentCycle | int, to_state: str, actor=None,
         ], batch_size=1000)
         c.published_at = timezone.now()
     c.save()
-    audit_record(actor=actor, action="indices.cycle.transition", obj=c, from_state=from_state, to_state=to_state, reason=reason)
+    audit_record(actor=actor, action="indices.cycle.transition", obj=c, from_state=from_state, to_state=to_state, reason=reason,
+                 data=audit_data)
     return c
 
 
@@ -382,7 +444,7 @@ def assessment_self_assess(
     """
     c = _lock_cycle(cycle)
     _writable(c, workflow.SELF_ASSESSMENT)
-    _require(actor, "manage", unit)
+    _require_writer(actor, "self_assess", c, unit)
     _participant(c, unit)
     crit = _leaf(c, criterion)
     if crit.method == ScoringMethod.SURVEY:
@@ -419,7 +481,7 @@ def evidence_add(*, assessment: Assessment, actor=None, title: str = "", documen
     """Thêm tài liệu kiểm chứng (uploaded file or document reference) while self-assessing."""
     c = _lock_cycle(assessment.cycle_id)
     _writable(c, workflow.SELF_ASSESSMENT)
-    _require(actor, "manage", assessment.unit)
+    _require_writer(actor, "evidence", c, assessment.unit)
     ev = _evidence_create(assessment, {"title": title, "document_number": document_number, "document_date": document_date, "url": url, "file": file}, actor)
     audit_record(actor=actor, action="indices.evidence.add", obj=ev, data={"assessment": assessment.pk, "title": ev.title})
     return ev
@@ -436,7 +498,7 @@ def assessment_appraise(*, cycle: AssessmentCycle | int, unit, criterion, points
     rnd = workflow.appraisal_round(c.state)
     if rnd is None:
         raise ConflictError("Kỳ đánh giá không ở bước thẩm định.", code="wrong_state")
-    _require(actor, "appraise", unit)
+    _require_writer(actor, "appraise", c, unit)
     _participant(c, unit)
     crit = _leaf(c, criterion)
     pts = _points(points)
@@ -461,7 +523,7 @@ def assessment_explain(*, cycle: AssessmentCycle | int, unit, criterion, explana
     """Giải trình: the unit explains or contests a first-round score, once per sub-criterion."""
     c = _lock_cycle(cycle)
     _writable(c, workflow.EXPLANATION)
-    _require(actor, "manage", unit)
+    _require_writer(actor, "explain", c, unit)
     _participant(c, unit)
     crit = _leaf(c, criterion)
     if not (explanation or "").strip():
@@ -512,40 +574,45 @@ def _recompute_data_points(cycle: AssessmentCycle) -> int:
     return count
 
 
-def _fill_from_dossier_statistics(cycle: AssessmentCycle) -> int:
-    """Fill metrics "on_time_rate" and "online_rate" (%) from the dossiers engine when it exists.
+def _fill_from_dossier_statistics(cycle: AssessmentCycle) -> str:
+    """Fill metrics "on_time_rate" and "online_rate" (%) from the dossiers engine.
 
     Calls `cchc.dossiers.selectors.dossier_statistics(units=…, date_from=1/1, date_to=31/12,
     group_by=("unit",))` — the one definition of on-time and online share — over each participant and
     the units directly below it (its one-stop desk), and sums their counts per participant:
     on-time rate = (settled early + on time) ÷ settled × 100, online rate = received online ÷ received
     new × 100. Imported figures (`criterion_data_import`) win; a unit without settled dossiers gets no
-    figure; any failure of the other engine leaves the imported figures in place.
+    figure. Returns what happened, for the transition's audit row: "filled N", "not needed" or
+    "unavailable: …".
+
+    The read runs in a savepoint: a database error there (PostgreSQL then marks the transaction as
+    aborted) is rolled back to the savepoint, logged and recorded, and the transition goes on with the
+    imported figures. Any other exception is a bug and propagates (the whole transition rolls back).
     """
-    try:
-        from cchc.dossiers.selectors import dossier_statistics
-    except ImportError:
-        return 0
     import datetime as dt
 
+    from cchc.dossiers.selectors import dossier_statistics
     from cchc.units.models import Unit
 
     metrics = {m for m in (c.rule.get("metric") for c in Criterion.objects.filter(criteria_set_id=cycle.criteria_set_id, is_leaf=True)) if m}
     wanted = metrics & {"on_time_rate", "online_rate"}
     if not wanted:
-        return 0
+        return "not needed"
     participants = {cu.unit_id: cu.unit for cu in CycleUnit.objects.filter(cycle=cycle).select_related("unit")}
     owner_of = {u.code: pk for pk, u in participants.items()}
     children = list(Unit.objects.filter(parent_id__in=list(participants)).exclude(pk__in=list(participants)))
     for child in children:
         owner_of.setdefault(child.code, child.parent_id)
     try:
-        rows = dossier_statistics(units=[*participants.values(), *children], date_from=dt.date(cycle.year, 1, 1),
-                                  date_to=dt.date(cycle.year, 12, 31), group_by=("unit",))
-    except Exception:  # noqa: BLE001 - another app's selector must never break a cycle transition
-        return 0
+        with transaction.atomic():  # savepoint: a failed query must not abort the caller's transaction
+            rows = dossier_statistics(units=[*participants.values(), *children], date_from=dt.date(cycle.year, 1, 1),
+                                      date_to=dt.date(cycle.year, 12, 31), group_by=("unit",))
+            rows = list(rows or [])
+    except DatabaseError as exc:
+        logger.warning("indices: dossier statistics unavailable for cycle %s: %s", cycle.pk, exc)
+        return f"unavailable: {type(exc).__name__}"
     sums: dict[int, list[int]] = {}
-    for row in rows or []:
+    for row in rows:
         pk = owner_of.get(row.get("unit"))
         if pk is None:
             continue
@@ -567,7 +634,7 @@ def _fill_from_dossier_statistics(cycle: AssessmentCycle) -> int:
                 continue  # imported figures win over computed ones
             CriterionDatum.objects.create(cycle=cycle, unit_id=pk, metric=metric, value=scoring.q2(value), source="dossier_statistics")
             count += 1
-    return count
+    return f"filled {count}"
 
 
 @transaction.atomic

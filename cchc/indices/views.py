@@ -21,10 +21,8 @@ from django.views.decorators.http import require_POST
 
 from cchc.accounts.permissions import can
 from cchc.core.errors import DomainError
-from cchc.surveys import selectors as survey_selectors
-from cchc.units.models import Unit, UnitKind
 
-from . import selectors, services, workflow
+from . import reports, selectors, services, workflow
 from .models import Assessment, CycleState, CycleUnit
 
 # "Quảng Ninh, 92,18" / "Quảng Ninh; 92.18" / "Quảng Ninh<TAB>92,18%" / "92,18": the value is the last number.
@@ -40,11 +38,8 @@ NEXT_STATE_LABEL = {
 
 
 def group_label(group: str) -> str:
-    """Vietnamese label of a ranking group (the index engine's reports.group_label when present)."""
-    reports = _reports_module()
-    if reports is not None and hasattr(reports, "group_label"):
-        return reports.group_label(group)
-    return dict(UnitKind.choices).get(group, group)
+    """Vietnamese label of a ranking group."""
+    return reports.group_label(group)
 
 
 def _staff(request):
@@ -65,81 +60,6 @@ def _home_province(user):
     if user.unit_id:
         return user.unit.province_unit
     return None
-
-
-@login_required
-def home(request):
-    """Trang chỉ số: kỳ đánh giá, diễn biến các chỉ số quốc gia của tỉnh (biểu đồ + bảng có nguồn)."""
-    user = _staff(request)
-    province = _home_province(user)
-    if province is None and user.is_system_admin:
-        code = request.GET.get("tinh")
-        province = Unit.objects.filter(code=code).first() if code else None
-    history = survey_selectors.national_history(province=province)
-    charts = {}
-    for kind in ("par_index", "sipas", "papi", "pci", "ict"):
-        charts[kind] = survey_selectors.chart_data(history, kind, averages=survey_selectors.national_averages(kind))
-    tables = [s for s in history.values() if s["rows"]]
-    flagged_count = sum(1 for s in tables for r in s["rows"] if r.flagged)
-    return render(request, "indices/home.html", {
-        "province": province,
-        "cycles": selectors.cycles_visible(user).order_by("-year", "name"),
-        "tables": tables,
-        "charts": charts,
-        "has_charts": any(c["years"] for c in charts.values()),
-        "chart_has": {k: {"scores": any(s.get("label") != "Trung bình cả nước" for s in c["scores"]), "ranks": bool(c["ranks"])}
-                      for k, c in charts.items()},
-        "flagged_count": flagged_count,
-        "other_kinds": [("papi", "PAPI"), ("pci", "PCI"), ("ict", "ICT Index")],
-        "can_import": can(user, "appraise", province) if province else user.is_system_admin,
-    })
-
-
-@login_required
-def import_results(request):
-    """Nhập kết quả chỉ số đã công bố (CSV): shows the import summary with flags and rejections."""
-    from cchc.surveys.services import published_results_import
-
-    user = _staff(request)
-    province = _home_province(user)
-    if not (user.is_system_admin or (province is not None and can(user, "appraise", province))):
-        raise PermissionDenied
-    summary, error = None, None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            error = "Chọn tệp CSV."
-        elif upload.size > 5 * 1024 * 1024:
-            error = "Tệp quá lớn (tối đa 5 MB)."
-        else:
-            import tempfile
-            from pathlib import Path
-
-            name = Path(upload.name).name or "ket-qua.csv"
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / name
-                with open(path, "wb") as fh:
-                    for chunk in upload.chunks():
-                        fh.write(chunk)
-                kind = request.POST.get("index_kind") or None
-                try:
-                    summary = published_results_import(path=path, actor=user, index_kind=kind)
-                except DomainError as exc:
-                    error = exc.message
-    return render(request, "indices/import.html", {"summary": summary, "error": error, "summary_kinds": _kind_labels(summary)},
-                  status=400 if error else 200)
-
-
-def _kind_labels(summary) -> list[str]:
-    """Vietnamese names of the index kinds an import touched ("par_index" → "Chỉ số CCHC (PAR INDEX)")."""
-    from cchc.surveys.models import IndexKind
-
-    if not summary:
-        return []
-    kinds = summary.get("index_kind")
-    kinds = [kinds] if isinstance(kinds, str) else list(kinds or []) if isinstance(kinds, (list, tuple)) else []
-    labels = dict(IndexKind.choices)
-    return [labels.get(k, k) for k in kinds]
 
 
 def _progress(cycle):
@@ -164,8 +84,9 @@ def cycle_detail(request, pk: int):
         d = done.get(cu.unit_id, 0)
         participants.append({
             "cu": cu, "done": d, "total": total, "pct": round(d * 100 / total) if total else 0,
-            "group_label": group_label(cu.group), "can_manage": can(user, "manage", cu.unit),
-            "can_appraise": can(user, "appraise", cu.unit),
+            "group_label": group_label(cu.group),
+            "can_manage": services.may_write(user, "explain" if cycle.state == workflow.EXPLANATION else "self_assess", cycle, cu.unit),
+            "can_appraise": services.may_write(user, "appraise", cycle, cu.unit),
         })
     complete = sum(1 for p in participants if p["total"] and p["done"] >= p["total"])
     next_states = sorted(workflow.ALLOWED_TRANSITIONS.get(cycle.state, set()), key=workflow.STATES.index)
@@ -174,6 +95,7 @@ def cycle_detail(request, pk: int):
         "state_index": workflow.STATES.index(cycle.state),
         "next_states": [(s, NEXT_STATE_LABEL.get(s, s)) for s in next_states],
         "can_appraise": can(user, "appraise", cycle.organiser),
+        "progress": selectors.phase_progress(cycle) if next_states else None,
     })
 
 
@@ -187,6 +109,7 @@ def cycle_transition(request, pk: int):
         services.cycle_transition(
             cycle=cycle, to_state=request.POST.get("to_state", ""), actor=user, reason=request.POST.get("reason", ""),
             expected_version=int(version) if version and version.isdigit() else None,
+            confirm=request.POST.get("confirm") == "1",
         )
         messages.success(request, "Đã chuyển bước kỳ đánh giá.")
     except DomainError as exc:
@@ -223,11 +146,11 @@ def _sheet_context(request, cycle, unit):
     user = request.user
     state = cycle.state
     mode = None
-    if state == workflow.SELF_ASSESSMENT and can(user, "manage", unit):
+    if state == workflow.SELF_ASSESSMENT and services.may_write(user, "self_assess", cycle, unit):
         mode = "self"
-    elif state in (workflow.APPRAISAL_1, workflow.APPRAISAL_2) and can(user, "appraise", unit):
+    elif state in (workflow.APPRAISAL_1, workflow.APPRAISAL_2) and services.may_write(user, "appraise", cycle, unit):
         mode = "appraise"
-    elif state == workflow.EXPLANATION and can(user, "manage", unit):
+    elif state == workflow.EXPLANATION and services.may_write(user, "explain", cycle, unit):
         mode = "explain"
     rows = _sheet_rows(cycle, unit, user)
     leaves = [r for r in rows if r["c"].is_leaf]
@@ -362,25 +285,13 @@ def lost_points(request, pk: int):
     return render(request, "indices/lost.html", {
         "cycle": cycle, "rows": rows, "unit": unit, "total_lost": round(sum(r["lost"] for r in rows), 2),
         "units": [cu.unit for cu in selectors.cycle_units(cycle, user=user).order_by("unit__name")],
-        "has_reports": _reports_module() is not None,
+        "has_reports": True,
     })
-
-
-def _reports_module():
-    try:
-        from . import reports
-    except ImportError:
-        return None
-    return reports
 
 
 def _report_download(request, cycle, fmt: str, unit=None):
     """XLSX/PDF of the lost-points report, built by the index engine's reports module."""
-    reports = _reports_module()
-    fn = getattr(reports, f"lost_points_{fmt}", None) if reports is not None else None
-    if fn is None:
-        messages.error(request, "Chưa có chức năng xuất báo cáo.")
-        return redirect("indices:lost", pk=cycle.pk)
+    fn = getattr(reports, f"lost_points_{fmt}")
     try:
         data = fn(cycle_id=cycle.pk, user=request.user, unit=unit)
     except DomainError as exc:

@@ -83,7 +83,12 @@ def test_self_assessment_to_published_ranking(page, live_server, browser_login, 
     page.locator('[id="row-2.1"] [role=status]').wait_for()
     screenshot("index-02-appraisal-1")
     page.goto(f"{base}/chi-so/ky/{cycle.pk}/")
+    # only 2.1 was appraised explicitly: the page shows the counts and asks for a confirmation
+    assert "0/2 đơn vị đã được thẩm định lần 1" in page.locator("#tien-do-buoc").inner_text()
+    page.get_by_label("Vẫn chuyển bước khi còn 2 đơn vị chưa xong").check()
     page.get_by_role("button", name="Mở giải trình").click()
+    page.wait_for_load_state()
+    assert "Giải trình" in page.locator("ol.steps li.current").inner_text()
     browser_logout()
 
     # 3. The unit explains once.

@@ -59,10 +59,10 @@ def test_whole_cycle_through_the_api(setup, settings, tmp_path):
 
     c = as_user(w["client"], w["office"])
     assert c.post(f"{base}/survey-scores/", {"rows": [{"unit": w["a"].code, "code": "2.2", "points": 3}]}, format="json").status_code == 200
-    assert c.post(f"{base}/transition/", {"to_state": "appraisal_1"}, format="json").status_code == 200
+    assert c.post(f"{base}/transition/", {"to_state": "appraisal_1", "confirm": True}, format="json").status_code == 200
     r = c.post(f"{base}/appraise/", {"unit": w["a"].code, "criterion": "1.2", "points": "2", "reason": "Thiếu báo cáo quý"}, format="json")
     assert r.status_code == 200 and r.json()["appraisal1_points"] == "2.00"
-    c.post(f"{base}/transition/", {"to_state": "explanation"}, format="json")
+    c.post(f"{base}/transition/", {"to_state": "explanation", "confirm": True}, format="json")
     c = as_user(w["client"], w["head_a"])
     assert c.post(f"{base}/explain/", {"unit": w["a"].code, "criterion": "1.2", "explanation": "Đã nộp đủ 4 báo cáo"}, format="json").status_code == 200
     assert c.post(f"{base}/explain/", {"unit": w["a"].code, "criterion": "1.2", "explanation": "Lần hai"}, format="json").status_code == 409

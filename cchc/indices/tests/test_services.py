@@ -29,7 +29,7 @@ def world():
 def _run_to(cycle, state, actor):
     order = workflow.STATES
     while cycle.state != state:
-        cycle = services.cycle_transition(cycle=cycle, to_state=order[order.index(cycle.state) + 1], actor=actor)
+        cycle = services.cycle_transition(cycle=cycle, to_state=order[order.index(cycle.state) + 1], actor=actor, confirm=True)
     return cycle
 
 
@@ -131,7 +131,7 @@ def test_full_cycle_keeps_all_three_scores_and_freezes_on_publish(world):
     services.assessment_appraise(cycle=cycle, unit=w["a"], criterion="1.2", points="3", reason="Báo cáo nộp muộn", actor=w["office"])
     services.assessment_appraise(cycle=cycle, unit=w["a"], criterion="1.1", points="4", actor=w["office"])  # accepted as is
 
-    cycle = services.cycle_transition(cycle=cycle, to_state="explanation", actor=w["office"])
+    cycle = services.cycle_transition(cycle=cycle, to_state="explanation", actor=w["office"], confirm=True)
     services.assessment_explain(cycle=cycle, unit=w["a"], criterion="1.2", explanation="Báo cáo gửi đúng hạn qua hệ thống", actor=w["head_a"])
     with pytest.raises(ConflictError):
         services.assessment_explain(cycle=cycle, unit=w["a"], criterion="1.2", explanation="lần hai", actor=w["head_a"])
@@ -183,12 +183,13 @@ def test_state_machine_allows_exactly_the_listed_steps(frm, to):
 def _publish_with_scores(w, units, scores, year, previous=None, extra_units=()):
     cycle = services.cycle_open(criteria_set=w["cs"], organiser=w["prov"], year=year, units=[*units, *extra_units], actor=w["office"], previous=previous)
     cycle = services.cycle_transition(cycle=cycle, to_state="self_assessment", actor=w["office"])
+    heads = {}
     for u, pts in zip(units, scores, strict=True):
         for code, p in pts.items():
             if code == "2.2":
                 services.survey_scores_import(cycle=cycle, rows=[{"unit": u.code, "code": code, "points": p}], actor=w["office"])
             else:
-                services.assessment_self_assess(cycle=cycle, unit=u, criterion=code, points=p, actor=w["office"])
+                services.assessment_self_assess(cycle=cycle, unit=u, criterion=code, points=p, actor=heads.setdefault(u.pk, f.unit_head(u)))
     return _run_to(cycle, "published", w["office"])
 
 

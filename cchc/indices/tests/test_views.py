@@ -47,8 +47,9 @@ def sheet_save(client, w, unit, code, HTTP_HX_REQUEST=None, **data):
     return client.post(reverse("indices:sheet_save", args=[w["cycle"].pk, unit.pk, code]), data, headers=headers)
 
 
-def transition(client, w, to_state):
-    return client.post(reverse("indices:transition", args=[w["cycle"].pk]), {"to_state": to_state})
+def transition(client, w, to_state, confirm=True):
+    data = {"to_state": to_state, **({"confirm": "1"} if confirm else {})}
+    return client.post(reverse("indices:transition", args=[w["cycle"].pk]), data)
 
 
 def test_home_shows_cycles_and_the_national_history_with_arrows_sources_and_flags(client, w):

@@ -70,3 +70,38 @@ def test_import_results_calls_the_surveys_importer_and_reports_bad_files(tmp_pat
     captured = capsys.readouterr()
     assert code == 2 and captured.out == ""
     assert "lỗi: " in captured.err
+
+
+@pytest.mark.django_db
+def test_demo_index_data_criteria_are_the_dossier_selectors_figures(monkeypatch):
+    """On the real demo chain (small), each unit's on-time and online figures are dossier_statistics' own."""
+    import datetime as dt
+    import importlib
+
+    from django.db.models import Q
+
+    from cchc.dossiers.selectors import dossier_statistics
+    from cchc.indices.models import CriterionDatum
+
+    monkeypatch.setenv("CCHC_DEMO_DOSSIERS", "3000")
+    for name in ("cchc.units.reference", "cchc.calendar.reference", "cchc.catalog.reference", "cchc.indices.reference"):
+        importlib.import_module(name).load()
+    ctx: dict = {"logins": []}
+    for name in ("cchc.units.demo", "cchc.accounts.demo", "cchc.catalog.demo", "cchc.dossiers.demo", "cchc.indices.demo"):
+        importlib.import_module(name).build(ctx)
+    years = dict(AssessmentCycle.objects.values_list("pk", "year"))
+    assert sorted(set(years.values())) == [2025, 2026]
+    data = CriterionDatum.objects.filter(source__startswith="dossier_statistics").select_related("unit")
+    assert data.filter(metric="on_time_rate").count() >= 96  # every commune, at least in one year
+    checked = 0
+    for d in data.filter(unit__kind__in=(UnitKind.COMMUNE, UnitKind.WARD, UnitKind.DEPARTMENT)).order_by("pk")[:40]:
+        year = years[d.cycle_id]
+        period = {"date_from": dt.date(year, 1, 1), "date_to": min(dt.date(year, 12, 31), dt.date.today()), "group_by": ()}
+        if d.unit.kind == UnitKind.DEPARTMENT:
+            [row] = dossier_statistics(units=None, where=Q(handling_unit=d.unit) & ~Q(unit__kind=UnitKind.ONE_STOP_DESK), **period)
+        else:
+            [row] = dossier_statistics(units=[d.unit, *d.unit.children.all()], **period)
+        expected = row["on_time_rate"] if d.metric == "on_time_rate" else row["online_share"]
+        assert float(d.value) == pytest.approx(expected, abs=0.01), (d.unit.name, year, d.metric)
+        checked += 1
+    assert checked == 40

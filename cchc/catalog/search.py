@@ -7,7 +7,11 @@ How a query is answered (docs/search.md):
    codes that start with it (score 1.5), in code order.
 2. Folding (cchc.core.textfold): no case, no diacritics, đ = d; so a wrong or missing tone mark is ignored.
 3. Synonyms (admin table SearchSynonym): an everyday name in the query ("bằng lái", "sổ đỏ", "CCCD") adds a
-   variant of the query with the catalogue wording ("giấy phép lái xe", ...).
+   variant of the query with the catalogue wording ("giấy phép lái xe", ...). Telex/VNI typed without an input
+   method ("kys", "ddor", "d9a8ng") is decoded first (cchc.catalog.telex) when the word as typed is unknown.
+   Intents (data/intents.csv, cchc.catalog.intents): a query that is an everyday need ("sinh con", "mở quán ăn",
+   "sang tên sổ đỏ") lists that need's procedures first (INTENT_SCORE); inside a longer query, an intent's
+   wording is added as a variant like an everyday name.
 4. Typos: a word that is neither a word of any procedure name nor a prefix of one is replaced by the name
    words at edit distance 1 (insert, delete, substitute, swap two neighbours), found with a deletion index.
 5. Candidates come from the database: every query word must match a name word, as a word prefix or a whole
@@ -42,7 +46,9 @@ from django.utils import timezone
 
 from cchc.core.textfold import fold, nfc
 
+from .intents import INTENTS_FILE, load_intents
 from .models import Procedure, ProvinceProcedure, SearchSynonym, words_of
+from .telex import decode as decode_keys
 
 CODE_TOKEN = re.compile(r"(?<![\w.])\d+(?:\.\d+)+")
 EXACT_CODE_SCORE = 2.0
@@ -59,6 +65,16 @@ LEADING_WORDS = ("thu", "tuc")  # "Thủ tục ..." does not make a name longer 
 # con"): they need not match (not part of the database AND) and weigh WEAK_WEIGHT of a word in the coverage.
 WEAK_WORDS = frozenset({"lam", "xin", "cho", "muon", "giup", "toi"})
 WEAK_WEIGHT = 0.25
+# Intents (data/intents.csv, cchc.catalog.intents): a query that IS an everyday need lists its procedures first,
+# in the row's order, above every ranked name (≤ 1.0) and below a typed code prefix (1.5).
+INTENT_SCORE = 1.2
+INTENT_STEP = 0.01
+# Words around a need that do not change it ("tôi muốn mở quán ăn thì phải làm thủ tục gì"): left out when
+# comparing the query with an intent phrase (and only there). Folded words that are also content words ("cần" =
+# "căn", "để" = "đẻ", "thẻ" = "the", "ở" = "ô", "làm nhà", "cho nhà") are left out only inside fixed phrases.
+INTENT_FILLER = frozenset({"xin", "muon", "giup", "toi", "gi", "sao", "minh", "duoc", "khong", "nhe", "hoi", "thi", "nao"})
+INTENT_FILLER_PHRASES = (("thu", "tuc"), ("nhu", "the"), ("o", "dau"), ("can", "lam"), ("phai", "lam"), ("the", "nao"),
+                         ("lam", "gi"), ("lam", "sao"))
 # Qualifiers that mark a variant of a base procedure (Cấp lại, Trình báo mất, Đổi, ... có yếu tố nước ngoài,
 # lưu động, kết hợp). Matched on the ACCENTED name, because folding merges "lại" with "lái" (lái xe). A name
 # loses MARKER_PENALTY per marker the query did not ask for (at most MAX_MARKERS of them).
@@ -121,6 +137,8 @@ class _Index:
     postings: dict[str, set[int]] = field(default_factory=dict)
     word_cache: dict = field(default_factory=dict)  # per query word: alternatives and match map (bounded)
     synonyms: list[tuple[tuple[str, ...], list[tuple[str, ...]]]] = field(default_factory=list)
+    term_words: set[str] = field(default_factory=set)  # words of everyday names and intent phrases
+    intents: list[tuple[tuple[str, ...], tuple[int, ...]]] = field(default_factory=list)  # phrase → procedure ids
 
 
 _lock = threading.Lock()
@@ -225,12 +243,22 @@ def _build_index(signature: tuple) -> _Index:
             continue
         for d in _deletions(word):
             index.deletes.setdefault(d, set()).add(word)
+    merged: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for term, expansion in SearchSynonym.objects.filter(is_active=True).values_list("term", "expansion"):
         term_words = tuple(words_of(term))
         alternatives = [tuple(words_of(part)) for part in expansion.split(";") if words_of(part)]
         if term_words and alternatives:
-            index.synonyms.append((term_words, alternatives))
-    index.synonyms.sort(key=lambda item: (-len(item[0]), item[0]))
+            merged.setdefault(term_words, []).extend(a for a in alternatives if a not in merged.get(term_words, []))
+    for intent in load_intents():
+        ids = tuple(index.code_to_id[c] for c in intent.codes if c in index.code_to_id)
+        for phrase in intent.phrases:
+            if ids:
+                index.intents.append((phrase, ids))
+            if intent.expansions:
+                merged.setdefault(phrase, []).extend(a for a in intent.expansions if a not in merged.get(phrase, []))
+    index.synonyms = sorted(merged.items(), key=lambda item: (-len(item[0]), item[0]))
+    index.term_words = {w for term, _ in index.synonyms for w in term} | {w for p, _ in index.intents for w in p}
+    index.intents.sort(key=lambda item: (-len(item[0]), item[0]))
     return index
 
 
@@ -251,7 +279,7 @@ def _signature() -> tuple:
 
 def _index() -> _Index:
     key = f"{connection.alias}:{connection.vendor}:{connection.settings_dict.get('NAME')}"
-    signature = _signature()
+    signature = _signature() + (INTENTS_FILE.stat().st_mtime if INTENTS_FILE.exists() else None,)
     current = _cache.get(key)
     if current is not None and current.signature == signature:
         return current
@@ -261,6 +289,51 @@ def _index() -> _Index:
             current = _build_index(signature)
             _cache[key] = current
     return current
+
+
+def _decode_keys(index: _Index, words: list[str]) -> list[str]:
+    """Words typed in Telex/VNI without an input method ("ddaang", "kys", "d9a8ng") replaced by their decoding
+    (cchc.catalog.telex), folded — only when the word as typed is unknown (not a catalogue word, a prefix of one,
+    or a word of an everyday name or intent) and its decoding is known."""
+    out = []
+    for word in words:
+        if word.isdigit() or word in index.vocab or word in index.term_words or _is_prefix_of_vocab(index, word):
+            out.append(word)
+            continue
+        for candidate in decode_keys(word):
+            folded = fold(candidate)
+            if folded in index.vocab or folded in index.term_words:
+                out.append(folded)
+                break
+        else:
+            out.append(word)
+    return out
+
+
+def _intent_ids(index: _Index, words: list[str]) -> tuple[int, ...]:
+    """The procedures of the intent whose phrase is the whole query (intent fillers aside), or ()."""
+    content = _intent_content(words)
+    if not content:
+        return ()
+    for phrase, ids in index.intents:
+        if content == _intent_content(phrase):
+            return ids
+    return ()
+
+
+def _intent_content(words) -> tuple[str, ...]:
+    words = list(words)
+    kept: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = tuple(words[i:i + 2])
+        if pair in INTENT_FILLER_PHRASES:
+            i += 2
+            continue
+        if words[i] not in INTENT_FILLER:
+            kept.append(words[i])
+        i += 1
+    return tuple(kept)
 
 
 def _is_prefix_of_vocab(index: _Index, token: str) -> bool:
@@ -587,7 +660,10 @@ def search_procedures(query: str, *, limit: int = 10, province=None, unit=None, 
     if allowed is not None:
         scores = {pk: s for pk, s in scores.items() if pk in allowed}
 
-    words = re.findall(r"[0-9a-z]+", fold(CODE_TOKEN.sub(" ", text)))[:MAX_QUERY_WORDS]
+    words = _decode_keys(index, re.findall(r"[0-9a-z]+", fold(CODE_TOKEN.sub(" ", text)))[:MAX_QUERY_WORDS])
+    for i, pk in enumerate(_intent_ids(index, words)):
+        if allowed is None or pk in allowed:
+            scores[pk] = max(scores.get(pk, 0.0), round(INTENT_SCORE - INTENT_STEP * i, 4))
     if words:
         found_variants, free_words = _variants(index, words)
         variants = [(v, _tokens(index, v, words[-1])) for v in found_variants]

@@ -71,10 +71,12 @@ def cmd_import(args) -> int:
         print(
             f"Tổng {summary['rows']} dòng: thêm {summary['created']}, cập nhật {summary['updated']}, "
             f"không đổi {summary['unchanged']}; thời hạn cần xác minh {summary['flagged_time']}; "
-            f"loại {len(summary['rejected'])}."
+            f"phí, lệ phí cần xác minh {summary['flagged_fee']}; loại {len(summary['rejected'])}."
         )
         for item in summary["rejected"]:
             print(f"  dòng {item['row']} ({item['code'] or '—'}): {item['reason']}")
+        for item in summary["flagged_fees"]:
+            print(f"  dòng {item['row']} ({item['code']}): phí “{item['fee']}” — {item['reason']}")
     return 0
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.db.models import Q
 
 from cchc.core.audit import audit_record
 
+from .feeparse import publication_fee
 from .models import EventKind, OnlineLevel, Procedure, ProcedureEvent, ProvinceProcedure, TimeUnit
 
 EFFECTIVE_FROM = dt.date(2025, 7, 1)
@@ -33,11 +33,9 @@ DECISIONS_2025_2026 = [  # (number, date) of the province's announcement decisio
 
 
 def _fee(text: str) -> Decimal:
-    match = re.search(r"(\d[\d,.]*)\s*(việt nam đồng|vnđ|đồng)", text or "", re.IGNORECASE)
-    if not match:
-        return Decimal(0)
-    digits = re.sub(r"[,.]", "", match.group(1))
-    return Decimal(digits[:12] or 0)
+    """The catalogue's one plausible fee in đồng (feeparse.publication_fee), else 0 (the receipt then says
+    "Miễn phí, lệ phí" or "Theo quy định"): never 1–999 đồng read from "1.000"."""
+    return Decimal(publication_fee(text))
 
 
 HANDLING_BY_AGENCY = [  # issuing ministry (folded prefix) -> unit code suffix of the provincial handler

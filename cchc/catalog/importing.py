@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .feeparse import parse_fee
 from .timeparse import compose_time_text, parse_processing_time
 
 REQUIRED_COLUMNS = ("ma_thu_tuc", "ten_thu_tuc")
@@ -45,6 +46,7 @@ class RowResult:
     fields: dict = field(default_factory=dict)
     reject_reason: str = ""
     time_ambiguous: bool = False
+    fee_problems: list = field(default_factory=list)
 
 
 def _nfc(value) -> str:
@@ -174,6 +176,10 @@ def row_to_fields(row_no: int, cells: dict) -> RowResult:
     notes = [note] if note else []
     if parsed.ambiguous:
         notes.append(f"Thời hạn cần xác minh: {parsed.reason}")
+    fee = parse_fee(_nfc(cells.get("phi_le_phi")))
+    if fee.flagged:
+        notes.append("Phí, lệ phí cần xác minh: " + "; ".join(fee.problems))
+        result.fee_problems = fee.problems
     source_url = _nfc(cells.get("source_url")).split(" ; ")[0][:500]
     result.time_ambiguous = parsed.ambiguous
     result.fields = {

@@ -14,6 +14,7 @@ from cchc.accounts.permissions import can
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
+from .feeparse import MIN_VND
 from .importing import ImportFileError, read_rows, row_to_fields
 from .models import (
     Checklist,
@@ -62,6 +63,7 @@ def procedure_import(*, path: str | Path, actor=None) -> dict:
     to_update: list[Procedure] = []
     changed_fields: set[str] = set()
     rejected: list[dict] = []
+    flagged_fees: list[dict] = []
     unchanged = flagged = unknown = 0
     now = timezone.now()
 
@@ -75,6 +77,9 @@ def procedure_import(*, path: str | Path, actor=None) -> dict:
         seen[result.code] = row_no
         fields = result.fields
         flagged += int(result.time_ambiguous)
+        if result.fee_problems:
+            flagged_fees.append({"row": row_no, "code": result.code, "fee": fields["fee_text"],
+                                 "reason": "; ".join(result.fee_problems)})
         unknown += int(fields["time_value"] is None and not result.time_ambiguous)
         current = existing.get(result.code)
         if current is None:
@@ -112,12 +117,14 @@ def procedure_import(*, path: str | Path, actor=None) -> dict:
         "unchanged": unchanged,
         "flagged_time": flagged,
         "time_unknown": unknown,
+        "flagged_fee": len(flagged_fees),
+        "flagged_fees": flagged_fees,
         "rejected": rejected,
         "total_in_catalogue": Procedure.objects.count(),
     }
     audit_record(
         actor=actor, action="catalog.import", object_type="catalog.procedure", object_id=Path(path).name,
-        data={k: v for k, v in summary.items() if k != "rejected"} | {"rejected": len(rejected)},
+        data={k: v for k, v in summary.items() if k not in ("rejected", "flagged_fees")} | {"rejected": len(rejected)},
     )
     return summary
 
@@ -184,6 +191,10 @@ def procedure_publish(
     if time_unit != TimeUnit.SAME_DAY and value == 0:
         raise DomainError("Thời hạn giải quyết phải lớn hơn 0.", code="invalid_time", field="time_value")
     fee = _decimal(fee_amount or 0, "fee_amount")
+    if 0 < fee < MIN_VND:
+        raise DomainError(f"Phí, lệ phí: 0 (không thu) hoặc từ {MIN_VND:,} đồng trở lên; {fee} đồng không phải một mức "
+                          "phí thật (thường là “1.000” bị đọc thành 1).".replace(",", "."),
+                          code="implausible_fee", field="fee_amount")
     effective_from = _date(effective_from, "effective_from")
     for unit, name in ((desk, "desk"), (handling_unit, "handling_unit")):
         if unit is not None and unit.pk != province.pk and unit.province_id != province.pk:

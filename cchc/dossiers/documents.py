@@ -24,6 +24,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cchc.catalog.feeparse import fee_label
 from cchc.catalog.models import DocumentKind
 from cchc.catalog.selectors import checklist_items
 
@@ -209,7 +210,8 @@ def render_html(kind: str, context: dict) -> str:
         "received_at": vn_datetime((ctx.get("dossier") or {}).get("received_at")),
         "due_at": vn_datetime((ctx.get("dossier") or {}).get("due_at")),
         "new_due_at": vn_datetime(ctx.get("new_due_at")),
-        "fee": vn_money((ctx.get("dossier") or {}).get("fee")),
+        # one rule for the printed fee (catalog.feeparse.fee_label): exempt, a real amount, or "Theo quy định"
+        "fee": (ctx.get("dossier") or {}).get("fee_label") or fee_label(amount=(ctx.get("dossier") or {}).get("fee")),
     }
     steps = []
     for step in ctx.get("steps") or []:
@@ -438,6 +440,8 @@ def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=
             "channel_label": dossier.get_channel_display(),
             "result_channel_label": dict(ResultChannel.choices).get(dossier.result_channel, ""),
             "fee": dossier.fee_amount,
+            "fee_label": fee_label(amount=dossier.fee_amount, catalogue_text=dossier.procedure.fee_text,
+                                   exempt=dossier.payment_status == "exempt"),
             "quantity": 1,
             "desk_officer": desk_officer,
             "desk_unit": desk.name,

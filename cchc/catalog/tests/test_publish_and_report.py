@@ -158,3 +158,14 @@ def test_demo_publishes_the_province_and_commune_procedures_once(province, catal
     assert ProvinceProcedure.objects.filter(province=province).count() == count
     report = simplification_report(province=province, date_from=D(2025, 1, 1), date_to=D(2026, 12, 31))
     assert 0 < report["simplified"] <= report["in_force"]
+
+
+@pytest.mark.parametrize(("fee", "ok"), [(0, True), (1, False), (999, False), (1000, True), (50000, True)])
+def test_a_published_fee_is_zero_or_at_least_1000_dong(province, birth, fee, ok):
+    if ok:
+        assert publish(province, birth, fee_amount=fee).fee_amount == fee
+    else:
+        with pytest.raises(DomainError) as exc:
+            publish(province, birth, fee_amount=fee)
+        assert exc.value.field == "fee_amount" and exc.value.code == "implausible_fee"
+        assert not ProvinceProcedure.objects.exists()

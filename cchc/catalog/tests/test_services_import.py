@@ -136,3 +136,24 @@ def test_semicolon_separated_csv_from_excel_is_read(tmp_path):
     summary = procedure_import(path=path)
     assert summary["created"] == 1 and summary["rejected"] == []
     assert Procedure.objects.get(code="1.001193").time_unit == "same_day"
+
+
+FEE_ROWS = [
+    {"ma_thu_tuc": "9.000001", "ten_thu_tuc": "Thủ tục phí thật", "phi_le_phi": "1,000 VNĐ"},
+    {"ma_thu_tuc": "9.000002", "ten_thu_tuc": "Thủ tục phí đọc sai", "phi_le_phi": "999 VNĐ"},
+    {"ma_thu_tuc": "9.000003", "ten_thu_tuc": "Thủ tục phí khoảng", "phi_le_phi": "100.000 - 200.000 đồng"},
+    {"ma_thu_tuc": "9.000004", "ten_thu_tuc": "Thủ tục miễn phí", "phi_le_phi": "Miễn phí"},
+    {"ma_thu_tuc": "9.000005", "ten_thu_tuc": "Thủ tục không có phí", "phi_le_phi": ""},
+]
+
+
+def test_implausible_fees_are_flagged_in_the_import_report_and_the_data_note(tmp_path):
+    path = write_slice(tmp_path / "fees.csv", extra_rows=FEE_ROWS, words=("không có từ này",))
+    summary = procedure_import(path=path)
+    assert summary["created"] == 5 and summary["flagged_fee"] == 2
+    assert [(f["row"], f["code"]) for f in summary["flagged_fees"]] == [(3, "9.000002"), (4, "9.000003")]
+    assert "dưới 1.000 đồng" in summary["flagged_fees"][0]["reason"]
+    assert "Phí, lệ phí cần xác minh" in Procedure.objects.get(code="9.000002").data_note
+    assert "Phí" not in Procedure.objects.get(code="9.000001").data_note
+    assert AuditEvent.objects.filter(action="catalog.import").last().data["flagged_fee"] == 2
+    assert procedure_import(path=path)["unchanged"] == 5  # the note is stable: a re-import changes nothing

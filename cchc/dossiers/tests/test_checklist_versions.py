@@ -157,3 +157,33 @@ def test_an_online_upload_named_like_a_line_is_linked_to_it(world, settings, tmp
                                   content_type="application/pdf", name=V1[1]["name"], kind="input", user=None,
                                   audit_data={})
     assert doc.required_document_id == rows[1].pk
+
+
+@pytest.mark.parametrize(("fee_text", "pp_fee", "printed"), [
+    ("Miễn phí", 0, "Miễn phí, lệ phí"),
+    ("", 0, "Theo quy định (xem thông tin thủ tục)"),
+    ("50 VNĐ", 0, "Theo quy định (xem thông tin thủ tục)"),
+    ("8,000 VNĐ", 8000, "8.000 đồng"),
+])
+def test_the_receipt_prints_exempt_a_real_fee_or_by_regulation(world, fee_text, pp_fee, printed):
+    proc = world["commune_procedure"]
+    proc.fee_text = fee_text
+    proc.save()
+    proc.publications.update(fee_amount=pp_fee)
+    make_checklist(proc, [{"name": "Tờ khai đăng ký khai sinh"}, {"name": "Giấy chứng sinh"},
+                          {"name": "Giấy tờ tùy thân", "kind": "present"}])
+    d = services.dossier_receive(actor=world["desk_officer"], procedure=proc, unit=world["desk"], applicant=applicant(),
+                                 documents=["Tờ khai đăng ký khai sinh", "Giấy chứng sinh", "Giấy tờ tùy thân"])
+    html = documents.render_html("receipt", documents.dossier_form_context(d, "receipt"))
+    assert f"7. Phí, lệ phí: {printed}</p>" in html
+    assert "Giấy chứng sinh" in html and "Bản chính (xuất trình)" in html
+    assert "Không có giấy tờ kèm theo" not in html
+
+
+def test_a_legacy_dossier_with_a_fee_of_50_dong_is_never_printed_as_50_dong(world):
+    d = receive(world, [])
+    Dossier = type(d)
+    Dossier.objects.filter(pk=d.pk).update(fee_amount=50)
+    d.refresh_from_db()
+    html = documents.render_html("receipt", documents.dossier_form_context(d, "receipt"))
+    assert "7. Phí, lệ phí: Theo quy định (xem thông tin thủ tục)</p>" in html

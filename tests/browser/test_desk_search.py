@@ -87,10 +87,17 @@ def test_an_exact_code_opens_on_enter(page, live_server, browser_login, desk_wor
 def test_the_desk_search_fits_a_phone(page, live_server, browser_login, desk_world, screenshot):
     from playwright.sync_api import expect
 
+    from cchc.dossiers import services
+    from cchc.dossiers.tests.factories import applicant
+
+    for _ in range(2):  # a queue with rows: the table must not widen the page
+        services.dossier_receive(actor=desk_world["officer"], procedure=desk_world["procedure"], unit=desk_world["centre"],
+                                 applicant=applicant(name="Nguyễn Thị Phương Thảo Quỳnh Anh"))
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login("motcua", PASSWORD, next_url="/mot-cua/")
     page.goto(f"{live_server.url}/mot-cua/")
     page.locator("#procedure-q").type("giay phep xay dung")
     expect(page.locator("#hits a.hit")).to_have_count(2)
+    expect(page.locator("table.queue tbody tr")).to_have_count(2)
     screenshot("desk-search-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

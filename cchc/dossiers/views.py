@@ -43,6 +43,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cchc.accounts.permissions import can, filter_by_scope
+from cchc.catalog.feeparse import fee_label
 from cchc.catalog.selectors import procedure_checklist
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
@@ -310,6 +311,7 @@ def desk_intake(request, procedure_code: str):
     template = "dossiers/_intake_form.html" if request.htmx and request.method == "GET" else "dossiers/intake.html"
     return render(request, template, {
         "procedure": procedure, "pp": pp, "checklist": checklist, "form": form, "error": error, "unit": unit,
+        "fee_text": fee_label(amount=pp.fee_amount if pp else None, catalogue_text=procedure.fee_text),
     }, status=_status_for(error) if error else 200)
 
 

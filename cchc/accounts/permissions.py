@@ -42,10 +42,20 @@ def _role(user) -> str | None:
     return user.role
 
 
+def _unit_model():
+    """The unit model named by the account's foreign key ("units.Unit").
+
+    Imports go one way, units → accounts (the registry's pages and services use this permission helper);
+    accounts reaches units only through its own foreign key, never by importing the units app.
+    """
+    from .models import User
+
+    return User._meta.get_field("unit").related_model
+
+
 def descendant_ids(unit_ids: Iterable[int]) -> set[int]:
     """Ids of the given units and every unit below them (breadth-first over `parent`)."""
-    from cchc.units.models import Unit
-
+    Unit = _unit_model()
     found = set(unit_ids)
     frontier = set(found)
     while frontier:

@@ -115,7 +115,7 @@ def user_create(
     is_superuser: bool = False,
 ) -> User:
     """Tạo tài khoản cán bộ: a staff user in a unit (citizens need no unit)."""
-    from cchc.units.models import Unit
+    Unit = User._meta.get_field("unit").related_model  # accounts does not import the units app (units → accounts)
 
     username = (username or "").strip()
     if not username:

@@ -11,7 +11,7 @@ from .parsing import number
 from .services import calendar_for
 from .workdays import UNIT_SAME_DAY, UNITS
 
-UNIT_KEYS = {"working_days": "working_days", "working_hours": "working_hours", "same_day": "same_day", "calendar_days": "calendar_days"}
+UNIT_KEYS = {u: u for u in UNITS}
 
 
 def province_by_code(code: str | None, *, field: str = "province"):

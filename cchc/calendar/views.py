@@ -12,14 +12,9 @@ from cchc.core.errors import DomainError
 from .parsing import parse_amount, parse_moment
 from .selectors import due_summary, overrides_for_year, province_by_code
 from .services import calendar_for
-from .workdays import UNIT_SAME_DAY, UNITS
+from .workdays import UNIT_LABELS_VI, UNIT_SAME_DAY, UNITS
 
-UNIT_LABELS = {
-    "working_days": "ngày làm việc",
-    "working_hours": "giờ làm việc",
-    "calendar_days": "ngày (theo lịch)",
-    "same_day": "trong ngày",
-}
+UNIT_LABELS = UNIT_LABELS_VI
 WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
 

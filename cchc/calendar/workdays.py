@@ -19,6 +19,11 @@ Rules encoded here (sources and open questions in docs/calendar.md):
 * Trong ngày (same day): due at the closing time of the day of `counted_from`.
 * Ngày (calendar days): due = counted_from + N calendar days at the same clock time; if that date is
   not a working day, the due moves to the same clock time of the next working day.
+* Tháng (months), Bộ luật Dân sự 2015 Điều 147 khoản 2 and Điều 148 khoản 1 điểm c, khoản 2: the day of
+  `counted_from` is not counted; the period ends at the end (closing time) of the corresponding day of the
+  N-th month after it — the last day of that month when it has no such day — and, when that day is not a
+  working day, at the closing time of the next working day. N must be a whole number of months.
+* Any other unit raises ValueError: there is no silent fallback.
 * Tạm dừng (pause): the due time moves by the working time the pause consumed:
   `add_working_seconds(old_due, working_seconds_between(pause_start, pause_end))`.
 
@@ -37,8 +42,28 @@ from fractions import Fraction
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-UNITS = ("working_days", "working_hours", "same_day", "calendar_days")
-UNIT_WORKING_DAYS, UNIT_WORKING_HOURS, UNIT_SAME_DAY, UNIT_CALENDAR_DAYS = UNITS
+UNITS = ("working_days", "working_hours", "same_day", "calendar_days", "months")
+UNIT_WORKING_DAYS, UNIT_WORKING_HOURS, UNIT_SAME_DAY, UNIT_CALENDAR_DAYS, UNIT_MONTHS = UNITS
+UNIT_LABELS_VI = {
+    UNIT_WORKING_DAYS: "ngày làm việc",
+    UNIT_WORKING_HOURS: "giờ làm việc",
+    UNIT_SAME_DAY: "trong ngày",
+    UNIT_CALENDAR_DAYS: "ngày (theo lịch)",
+    UNIT_MONTHS: "tháng",
+}
+
+
+def add_months(d: date, months: int) -> date:
+    """Ngày tương ứng của tháng thứ `months` sau d (Bộ luật Dân sự 2015, Điều 148 khoản 1 điểm c): the same
+    day of the month; when that month has no such day (31/1 + 1 tháng, 29/2 + 12 tháng) its last day."""
+    if months < 0:
+        raise ValueError("Số tháng không được âm.")
+    index = d.year * 12 + (d.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    last = (nxt - timedelta(days=1)).day
+    return date(year, month, min(d.day, last))
 
 _ONE_SECOND = timedelta(seconds=1)
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
@@ -105,6 +130,56 @@ class Override:
     legal_document: str = ""
     source_url: str = ""
     meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+_WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def _vn_number(x: Fraction) -> str:
+    """1.5 → '1,5'; 2 → '2' (decimal comma)."""
+    if x.denominator == 1:
+        return str(x.numerator)
+    return f"{float(x):.1f}".replace(".", ",")
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    """Thời gian làm việc còn lại (or quá hạn) of a due time, and its wording for badges.
+
+    Wording (floored, never promising more time than there is): ≥ half a working day → days in steps of
+    0.5 ("còn 2 ngày làm việc", "còn 0,5 ngày làm việc"); ≥ 1 hour → whole hours ("còn 3 giờ làm việc");
+    less → minutes ("còn 40 phút làm việc"). No working time left before a due still ahead (Saturday, due
+    07:30 Monday) → "đến hạn 07:30 thứ Hai 07/12". Past the due: the same scale with "quá hạn …"; past
+    it by no working time yet (due 17:00 Friday, now Saturday) → "quá hạn từ 17:00 thứ Sáu 04/12".
+    """
+
+    overdue: bool
+    working_seconds: int
+    due: datetime
+    daily_seconds: int
+
+    @property
+    def days(self) -> Fraction:
+        """Whole half-days of working time (floored)."""
+        return Fraction(int(self.working_seconds * 2 // self.daily_seconds), 2)
+
+    def amount_text(self) -> str:
+        ws = self.working_seconds
+        if ws * 2 >= self.daily_seconds:
+            return f"{_vn_number(self.days)} ngày làm việc"
+        if ws >= 3600:
+            return f"{ws // 3600} giờ làm việc"
+        if ws >= 60:
+            return f"{ws // 60} phút làm việc"
+        return ""
+
+    @property
+    def text(self) -> str:
+        amount = self.amount_text()
+        when = f"{self.due:%H:%M} {_WEEKDAYS_VI[self.due.weekday()]} {self.due:%d/%m}"
+        if self.overdue:
+            return f"quá hạn {amount}" if amount else f"quá hạn từ {when}"
+        return f"còn {amount}" if amount else f"đến hạn {when}"
 
 
 class WorkCalendar:
@@ -330,6 +405,13 @@ class WorkCalendar:
             raise ValueError("Thời hạn không được âm.")
         if unit == UNIT_WORKING_HOURS:
             return self.add_working_seconds(start, value * 3600)
+        if unit == UNIT_MONTHS:
+            if value.denominator != 1:
+                raise ValueError("Thời hạn tính bằng tháng phải là số tháng nguyên (nửa tháng: nhập 15 ngày).")
+            day = add_months(start.date(), int(value))
+            if not self.is_working_day(day):
+                day = self.next_working_day(day)
+            return self.closing(day)
         if unit == UNIT_CALENDAR_DAYS:
             whole = int(value)
             rest = value - whole
@@ -388,6 +470,19 @@ class WorkCalendar:
         full_days = (need - timedelta(microseconds=1)) // daily
         rest = need - full_days * daily
         return self._clock_at_offset(self.nth_working_day_after(d, full_days + 1), rest)
+
+    def time_left(self, now: datetime, due: datetime) -> TimeLeft:
+        """Thời gian còn lại / quá hạn, in working time, as an officer reads it on a badge.
+
+        Working time between `now` and `due` (working_seconds_between): a dossier due 07:30 Monday has no
+        working time left on Saturday, it is not "2 days" away. See `TimeLeft.text` for the wording.
+        """
+        now, due = self._local(now), self._local(due)
+        if due >= now:
+            return TimeLeft(overdue=False, working_seconds=self.working_seconds_between(now, due), due=due,
+                            daily_seconds=self._daily)
+        return TimeLeft(overdue=True, working_seconds=self.working_seconds_between(due, now), due=due,
+                        daily_seconds=self._daily)
 
     def due_after_pause(self, due: datetime, pause_start: datetime, pause_end: datetime) -> datetime:
         """Hạn mới sau một lần tạm dừng: the due moves by the working time the pause consumed."""

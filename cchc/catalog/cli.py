@@ -45,11 +45,9 @@ def _province(code: str):
 
     unit = Unit.objects.filter(code=code, kind=UnitKind.PROVINCE).first()
     if unit is None:
-        try:
-            from cchc.units.selectors import current_successor, province_by_name_or_code
-        except ImportError:  # pragma: no cover - the units app always ships them
-            province_by_name_or_code = current_successor = None
-        found = province_by_name_or_code(code) if province_by_name_or_code else None
+        from cchc.units.selectors import current_successor, province_by_name_or_code
+
+        found = province_by_name_or_code(code)
         if found is not None and found.kind == UnitKind.OLD_PROVINCE:
             found = current_successor(found)
         unit = found if found is not None and found.kind == UnitKind.PROVINCE else None

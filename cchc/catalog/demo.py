@@ -13,6 +13,7 @@ from decimal import ROUND_CEILING, Decimal
 from django.db import transaction
 from django.db.models import Q
 
+from cchc.calendar.workdays import UNITS as COMPUTABLE_TIME_UNITS
 from cchc.core.audit import audit_record
 
 from .feeparse import publication_fee
@@ -20,7 +21,7 @@ from .models import EventKind, OnlineLevel, Procedure, ProcedureEvent, ProvinceP
 
 EFFECTIVE_FROM = dt.date(2025, 7, 1)
 PUBLISH_DECISION = "1568/QĐ-UBND"
-PUBLISHABLE_UNITS = {TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS, TimeUnit.WORKING_HOURS, TimeUnit.SAME_DAY}
+PUBLISHABLE_UNITS = set(COMPUTABLE_TIME_UNITS)  # every unit the calendar computes (cchc.calendar.workdays.UNITS)
 BARE_NUMBER_MAX_DAYS = 60  # a bare number up to 60 is published as working days; larger ones are not plausible
 DECISIONS_2025_2026 = [  # (number, date) of the province's announcement decisions in the demo period
     ("1568/QĐ-UBND", dt.date(2025, 7, 1)),

@@ -11,6 +11,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cchc.accounts.permissions import can
+from cchc.calendar.workdays import UNIT_LABELS_VI
+from cchc.calendar.workdays import UNITS as COMPUTABLE_TIME_UNITS
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
@@ -182,14 +184,21 @@ def procedure_publish(
     if level not in PUBLISH_LEVELS:
         raise DomainError("Cấp thực hiện phải là 'province' (cấp tỉnh) hoặc 'commune' (cấp xã).",
                           code="invalid_level", field="level")
-    if time_unit not in TimeUnit.values or time_unit == TimeUnit.UNKNOWN:
-        raise DomainError("Đơn vị thời hạn không hợp lệ.", code="invalid_time_unit", field="time_unit")
+    if time_unit not in COMPUTABLE_TIME_UNITS:
+        raise DomainError(
+            f"time_unit: đơn vị thời hạn “{time_unit}” không tính được hạn giải quyết; chỉ công bố với một trong: "
+            + ", ".join(f"{u} ({UNIT_LABELS_VI[u]})" for u in COMPUTABLE_TIME_UNITS) + ".",
+            code="invalid_time_unit", field="time_unit",
+        )
     if online_level not in OnlineLevel.values:
         raise DomainError("Mức độ trực tuyến không hợp lệ (none / partial / full).",
                           code="invalid_online_level", field="online_level")
     value = _decimal(time_value, "time_value")
     if time_unit != TimeUnit.SAME_DAY and value == 0:
         raise DomainError("Thời hạn giải quyết phải lớn hơn 0.", code="invalid_time", field="time_value")
+    if time_unit == TimeUnit.MONTHS and value != value.to_integral_value():
+        raise DomainError("time_value: thời hạn tính bằng tháng phải là số tháng nguyên (nửa tháng: công bố 15 ngày).",
+                          code="invalid_time", field="time_value")
     fee = _decimal(fee_amount or 0, "fee_amount")
     if 0 < fee < MIN_VND:
         raise DomainError(f"Phí, lệ phí: 0 (không thu) hoặc từ {MIN_VND:,} đồng trở lên; {fee} đồng không phải một mức "

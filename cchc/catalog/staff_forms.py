@@ -6,10 +6,12 @@ from decimal import Decimal
 
 from django import forms
 
+from cchc.calendar.workdays import UNITS as COMPUTABLE_TIME_UNITS
+
 from .models import DocumentKind, EventKind, OnlineLevel, TimeUnit
 
 LEVEL_CHOICES = [("province", "Cấp tỉnh"), ("commune", "Cấp xã")]
-PUBLISHABLE_TIME_UNITS = [(v, label) for v, label in TimeUnit.choices if v != TimeUnit.UNKNOWN]
+PUBLISHABLE_TIME_UNITS = [(v, label) for v, label in TimeUnit.choices if v in COMPUTABLE_TIME_UNITS]
 DESK_KINDS = ("service_centre", "one_stop_desk")
 MAX_TIME = Decimal("999999")
 MAX_FEE = Decimal("99999999999999")

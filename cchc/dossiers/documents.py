@@ -354,6 +354,7 @@ def split_requested_documents(text: str) -> tuple[str, list[dict]]:
 def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=None, extra: dict | None = None) -> dict:
     """The plain dict a form needs, read from a stored dossier (and its latest apology/pause/steps)."""
     from .models import ResultChannel
+    from .selectors import finished_early
 
     desk = dossier.unit
     issuer = desk
@@ -385,7 +386,7 @@ def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=
         if step.finished_at is None:
             result = "Đang xử lý"
         elif step.on_time:
-            result = "Trước hạn" if step.finished_at.date() < step.due_at.date() else "Đúng hạn"
+            result = "Trước hạn" if finished_early(step.finished_at, step.due_at) else "Đúng hạn"
         else:
             result = "Quá hạn"
         steps.append({

@@ -180,6 +180,7 @@ def read_register(data: bytes) -> list[dict]:
 def register_rows(dossiers) -> list[dict]:
     """Rows of the register from Dossier objects (prefetch steps/pauses for large periods)."""
     from . import workflow as wf
+    from .selectors import is_settled_late
 
     rows = []
     for d in dossiers:
@@ -191,7 +192,7 @@ def register_rows(dossiers) -> list[dict]:
             notes.append(d.status_label + (f": {d.status_reason}" if d.status_reason else ""))
         if pauses:
             notes.append("Yêu cầu bổ sung")
-        if d.settled_at and d.due_at and d.settled_at > d.due_at:
+        if is_settled_late(d):
             notes.append("Quá hạn")
         if d.apology_count:
             notes.append(f"Đã xin lỗi, hẹn lại {d.apology_count} lần")

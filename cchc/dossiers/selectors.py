@@ -12,17 +12,21 @@ See docs/dossiers.md for the sources and the alternative (Decision 766 indicator
 
 from __future__ import annotations
 
+import calendar
 import hmac
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
-from cchc.accounts.permissions import scope_q
+from cchc.accounts.permissions import filter_by_scope, scope_q
 from cchc.core.errors import NotFoundError
+from cchc.units.models import Unit, UnitKind
 
 from . import workflow as wf
 from .models import ApologyLetter, Channel, Dossier, DossierPause, DossierStep, PauseKind
+
+CHANNEL_LABELS = dict(Channel.choices)
 
 # ---------------------------------------------------------------------------------------- definitions
 Q_SETTLED = Q(settled_at__isnull=False)
@@ -72,7 +76,71 @@ def q_overdue_at(cutoff) -> Q:
 
 
 def q_not_yet_due_at(cutoff) -> Q:
+    """Open at `cutoff` and not overdue (the complement of q_overdue_at among open dossiers)."""
     return q_open_at(cutoff) & ~(Q(due_at__lt=cutoff) & ~Q_PAUSED_BEFORE_DUE)
+
+
+def q_due_today(now: datetime, today: date) -> Q:
+    """Đến hạn hôm nay: not yet due at `now`, due on the local date `today`, clock running (not paused)."""
+    return q_not_yet_due_at(now) & Q(due_date=today) & Q(paused_since__isnull=True)
+
+
+# Steps of the process-control sheet (phiếu kiểm soát): a step is late when finished after its own due
+# time (finished exactly at it is on time); an unfinished step is late once its due has passed, unless
+# the dossier was paused before that due (the step's due moves when the pause ends, like the dossier's).
+Q_STEP_FINISHED_LATE = Q(finished_at__isnull=False, on_time=False)
+
+
+def q_step_late_open_at(cutoff) -> Q:
+    return Q(finished_at__isnull=True, due_at__lt=cutoff) & ~Q(dossier__paused_since__isnull=False,
+                                                              dossier__paused_since__lte=F("due_at"))
+
+
+# ---------------------------------------------------------------------------------------- the same, in memory
+# Python mirrors of the Q definitions above for one object already loaded (badges, registers, services).
+# tests/test_timeliness.py checks on boundary cases that each mirror and its Q select the same dossiers.
+
+def is_settled_late(d) -> bool:
+    """Q_LATE: settled after due_at (settled exactly at due_at is on time)."""
+    return d.settled_at is not None and d.due_at is not None and d.settled_at > d.due_at
+
+
+def is_paused_before_due(d) -> bool:
+    """Q_PAUSED_BEFORE_DUE: paused at or before its due time (its clock is stopped)."""
+    return d.paused_since is not None and d.due_at is not None and d.paused_since <= d.due_at
+
+
+def is_open_at(d, cutoff) -> bool:
+    """q_open_at."""
+    return d.received_at is not None and d.received_at < cutoff and (d.closed_at is None or d.closed_at >= cutoff)
+
+
+def is_overdue_at(d, cutoff) -> bool:
+    """q_overdue_at: open, due_at before `cutoff`, not paused before its due."""
+    return is_open_at(d, cutoff) and d.due_at is not None and d.due_at < cutoff and not is_paused_before_due(d)
+
+
+def finished_early(finished_at: datetime, due_at: datetime) -> bool:
+    """Trước hạn (Q_EARLY, for a dossier or a step): finished on a local date before the due's local date."""
+    return timezone.localtime(finished_at).date() < timezone.localtime(due_at).date()
+
+
+def step_finished_on_time(finished_at: datetime, due_at: datetime) -> bool:
+    """A step finished exactly at its allowance is on time (the value stored in DossierStep.on_time)."""
+    return finished_at <= due_at
+
+
+def is_step_late_open(step, cutoff) -> bool:
+    """q_step_late_open_at for one step (its dossier loaded)."""
+    if step.finished_at is not None or step.due_at is None or not step.due_at < cutoff:
+        return False
+    paused = step.dossier.paused_since
+    return not (paused is not None and paused <= step.due_at)
+
+
+def below_target(value, target) -> bool:
+    """Chưa đạt mục tiêu: a rate strictly below the target (exactly at the target is reached); no rate → no flag."""
+    return value is not None and target is not None and float(value) < float(target)
 
 
 def q_closed_as(status: str, start, end) -> Q:
@@ -219,13 +287,205 @@ def late_steps_by(*, by: str = "unit", date_from: date, date_to: date, units=Non
     now = timezone.now()
     rows = qs.values(*key).annotate(
         steps=Count("pk", filter=Q(finished_at__isnull=False)),
-        late=Count("pk", filter=Q(finished_at__isnull=False, on_time=False)),
-        open_late=Count("pk", filter=Q(finished_at__isnull=True, due_at__lt=min(now, end))),
+        late=Count("pk", filter=Q_STEP_FINISHED_LATE),
+        open_late=Count("pk", filter=q_step_late_open_at(min(now, end))),
     ).order_by("-late", *key)
     out = []
     for r in rows:
         out.append({by: r[key[0]], "name": r[key[1]], "steps": r["steps"], "late": r["late"], "open_late": r["open_late"],
                     "late_rate": _pct(r["late"], r["steps"])})
+    return out
+
+
+# ---------------------------------------------------------------------------------------- dashboard reads
+# The reads of the statistics dashboard (dashboard_views only parses, calls these and renders).
+
+def month_bounds(date_from: date, date_to: date) -> list[tuple[str, date, date]]:
+    """Months of the period, clipped to it: [(label "mm/yyyy", first day, last day)]."""
+    out = []
+    cur = date_from
+    while cur <= date_to:
+        last = date(cur.year, cur.month, calendar.monthrange(cur.year, cur.month)[1])
+        out.append((f"{cur.month:02d}/{cur.year}", cur, min(last, date_to)))
+        cur = last + timedelta(days=1)
+    return out
+
+
+def scope_unit_ids(user) -> set[int] | None:
+    """Ids of the units in the user's scope (None: no restriction, system administrators)."""
+    if scope_q(user, None) is None:
+        return None
+    return set(filter_by_scope(Unit.objects.all(), user, None).values_list("id", flat=True))
+
+
+def unit_in_scope(user, code: str) -> Unit | None:
+    """The unit with this code if it lies in the user's scope (drill-down), else None."""
+    return filter_by_scope(Unit.objects.all(), user, None).filter(code=str(code)[:40]).first()
+
+
+def row_unit_expression(scope_ids: set[int] | None):
+    """Đơn vị chịu trách nhiệm: the handling unit if in scope, else the receiving unit; desks → commune."""
+    desk = UnitKind.ONE_STOP_DESK
+    if scope_ids is None:
+        handled_here, h_parent_ok, u_parent_ok = Q(handling_unit__isnull=False), Q(), Q()
+    else:
+        ids = sorted(scope_ids)
+        handled_here = Q(handling_unit_id__in=ids)
+        h_parent_ok = Q(handling_unit__parent_id__in=ids)
+        u_parent_ok = Q(unit__parent_id__in=ids)
+    return Case(
+        When(handled_here & Q(handling_unit__kind=desk) & h_parent_ok, then=F("handling_unit__parent_id")),
+        When(handled_here, then=F("handling_unit_id")),
+        When(Q(unit__kind=desk) & u_parent_ok, then=F("unit__parent_id")),
+        default=F("unit_id"),
+        output_field=IntegerField(),
+    )
+
+
+def unit_rows(*, user, date_from: date, date_to: date, now=None, scope_ids=None) -> list[dict]:
+    """One statistics row per responsible unit (dossier_statistics grouped by the rolled-up unit)."""
+    rows = dossier_statistics(
+        user=user, date_from=date_from, date_to=date_to, group_by=(), now=now,
+        extra_groups={"row_unit": row_unit_expression(scope_ids)},
+    )
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=[r["row_unit"] for r in rows])}
+    for r in rows:
+        u = units.get(r["row_unit"])
+        r["unit_obj"] = u
+        r["unit"] = u.code if u else ""
+        r["name"] = (u.short_name or u.name) if u else "—"
+        r["full_name"] = u.name if u else "—"
+        r["kind_label"] = u.get_kind_display() if u else ""
+    return rows
+
+
+def drill_rows(*, user, unit: Unit, date_from: date, date_to: date, now=None, scope_ids=None) -> dict:
+    """The same figures for one row unit, by procedure and by channel."""
+    expr = {"row_unit": row_unit_expression(scope_ids)}
+    # a dossier's row unit is its handling or receiving unit, or that unit's parent (desk → commune):
+    # narrowing to those units first keeps the drill-down fast; the row_unit test below stays exact
+    candidates = [unit.pk, *Unit.objects.filter(parent=unit, kind=UnitKind.ONE_STOP_DESK).values_list("pk", flat=True)]
+    near = Q(unit_id__in=candidates) | Q(handling_unit_id__in=candidates)
+    by_procedure = [r for r in dossier_statistics(
+        user=user, date_from=date_from, date_to=date_to, group_by=("procedure",), now=now, extra_groups=expr, where=near,
+    ) if r["row_unit"] == unit.pk]
+    for r in by_procedure:
+        r["name"] = f"{r['procedure']} · {r['procedure_name']}"
+    by_channel = [r for r in dossier_statistics(
+        user=user, date_from=date_from, date_to=date_to, group_by=("channel",), now=now, extra_groups=expr, where=near,
+    ) if r["row_unit"] == unit.pk]
+    for r in by_channel:
+        r["name"] = CHANNEL_LABELS.get(r["channel"], r["channel"])
+    return {"procedure": by_procedure, "channel": by_channel}
+
+
+def monthly_series(*, user, date_from: date, date_to: date, now=None) -> dict:
+    """Received (new), settled and late per month: statistic_filters per month, one aggregate query."""
+    months = month_bounds(date_from, date_to)
+    start, end = period_bounds(date_from, date_to)
+    qs = dossiers_for_user(user).filter(received_at__isnull=False, received_at__lt=end)
+    aggregates = {}
+    for i, (_, m_from, m_to) in enumerate(months):
+        m_start, m_end = period_bounds(m_from, m_to)
+        f = statistic_filters(m_start, m_end, now=now)
+        aggregates[f"n{i}"] = Count("pk", filter=f["received_new"])
+        aggregates[f"s{i}"] = Count("pk", filter=f["settled"])
+        aggregates[f"l{i}"] = Count("pk", filter=f["settled_late"])
+    row = qs.aggregate(**aggregates) if aggregates else {}
+    return {
+        "labels": [label for label, _, _ in months],
+        "received_new": [row.get(f"n{i}") or 0 for i in range(len(months))],
+        "settled": [row.get(f"s{i}") or 0 for i in range(len(months))],
+        "settled_late": [row.get(f"l{i}") or 0 for i in range(len(months))],
+    }
+
+
+def late_attribution(*, date_from: date, date_to: date, scope_ids, limit: int = 15) -> dict:
+    """Bước xử lý trễ hạn per unit and per person (late_steps_by), only rows with lateness."""
+    units = None if scope_ids is None else Unit.objects.filter(pk__in=sorted(scope_ids))
+    out = {}
+    for by in ("unit", "person"):
+        rows = late_steps_by(by=by, date_from=date_from, date_to=date_to, units=units)
+        out[by] = [r for r in rows if (r["late"] or r["open_late"]) and (r[by] or r["name"])][:limit]
+    return out
+
+
+# Rate columns of the dashboard that a province may set a target for (units.TargetMetric = statistic key).
+TARGET_METRICS = ("on_time_rate", "online_share", "digitised_documents_share", "electronic_result_share")
+
+
+def attach_targets(rows: list[dict], *, year: int, default_unit=None) -> None:
+    """r["targets"] = {metric: ResolvedTarget | None} and r["below"] = {metric: missed?} for each row.
+
+    The target of a row is `target_for(metric, row unit, year)` (unit → province → national; one TargetBook
+    for all rows); a row without unit (totals, drill-down rows) takes the target of `default_unit`.
+    "Below" is `below_target` (strictly below; a rank strictly above).
+    """
+    from cchc.units.targets import TargetBook
+
+    provinces = {u.province_unit.pk for u in [default_unit, *(r.get("unit_obj") for r in rows)] if u is not None}
+    book = TargetBook(year=year, provinces=provinces)
+    for r in rows:
+        unit = r.get("unit_obj") or default_unit
+        r["targets"] = {m: book.get(m, unit) for m in TARGET_METRICS}
+        r["below"] = {m: bool(t) and t.missed_by(r.get(m)) for m, t in r["targets"].items()}
+
+
+# ---------------------------------------------------------------------------------------- badges
+
+def _calendar(province_id, cache: dict | None = None):
+    from cchc.calendar.services import calendar_for
+
+    if cache is None:
+        return calendar_for(province_id)
+    if province_id not in cache:
+        cache[province_id] = calendar_for(province_id)
+    return cache[province_id]
+
+
+def due_badge(d: Dossier, now: datetime | None = None, *, calendars: dict | None = None) -> dict:
+    """Nhãn thời hạn of a dossier in staff lists: {"css", "label"} by the definitions above.
+
+    Overdue (is_overdue_at, also when paused after its due) → "Quá hạn 2 ngày làm việc"; due today →
+    "Đến hạn hôm nay · còn 3 giờ làm việc"; otherwise "Còn 1,5 ngày làm việc". The time left is working
+    time (`WorkCalendar.time_left`, the province's calendar), never calendar days. A dossier paused before
+    its due shows the working time it will still have when it resumes. Settled: on time or late (is_settled_late).
+    """
+    now = now or timezone.now()
+    if d.status == wf.WAITING_ACCEPTANCE:
+        return {"css": "today", "label": "Chờ tiếp nhận"}
+    if d.settled_at is not None or d.status in wf.FINAL_STATES:
+        late = d.status == wf.RETURNED_LATE or is_settled_late(d)
+        if d.status == wf.RESULT_READY:
+            return {"css": "late" if late else "ok", "label": "Có kết quả (trễ hạn)" if late else "Có kết quả"}
+        return {"css": "late" if late else "ok", "label": d.status_label}
+    if d.due_at is None:
+        return {"css": "", "label": d.status_label}
+    cal = _calendar(d.province_id, calendars)
+    paused_label = "Chờ bổ sung" if d.status == wf.SUPPLEMENT_REQUESTED else "Tạm dừng"
+    if is_overdue_at(d, now):
+        text = cal.time_left(now, d.due_at).text
+        label = text[:1].upper() + text[1:]
+        if d.status in wf.PAUSED_STATES:
+            label += f" · {paused_label.lower()}"
+        return {"css": "overdue", "label": label}
+    if d.status in wf.PAUSED_STATES:
+        left = cal.time_left(d.paused_since or now, d.due_at).amount_text()
+        return {"css": "paused", "label": paused_label + (f" · còn {left}" if left else "")}
+    text = cal.time_left(now, d.due_at).text
+    if d.due_date == timezone.localtime(now).date():
+        return {"css": "today", "label": f"Đến hạn hôm nay · {text}"}
+    return {"css": "ontime", "label": text[:1].upper() + text[1:]}
+
+
+def decorate_badges(rows, now: datetime | None = None) -> list:
+    """Set `.badge` (due_badge) on each dossier; one calendar per province."""
+    now = now or timezone.now()
+    calendars: dict = {}
+    out = []
+    for d in rows:
+        d.badge = due_badge(d, now, calendars=calendars)
+        out.append(d)
     return out
 
 

@@ -24,7 +24,6 @@ import secrets
 import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,6 +36,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from cchc.accounts.permissions import can
+from cchc.calendar.services import calendar_for
+from cchc.calendar.workdays import UNITS as COMPUTABLE_TIME_UNITS
 from cchc.catalog.selectors import checklist_in_force, checklist_items
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
@@ -59,6 +60,7 @@ from .models import (
     PaymentStatus,
     ResultChannel,
 )
+from .selectors import is_settled_late, step_finished_on_time
 
 LOCAL_TZ = ZoneInfo(getattr(settings, "TIME_ZONE", "Asia/Ho_Chi_Minh"))
 TOKEN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed without confusion
@@ -77,19 +79,8 @@ CLOCK_SKEW = timedelta(minutes=2)
 
 # ---------------------------------------------------------------------------------------------- helpers
 
-@lru_cache(maxsize=1)
-def _fallback_calendar():
-    from cchc.calendar.workdays import WorkCalendar
-
-    return WorkCalendar.vietnam()
-
-
 def get_calendar(province):
     """The province's working calendar (cchc.calendar.services.calendar_for)."""
-    try:
-        from cchc.calendar.services import calendar_for
-    except ImportError:  # calendar app not ready: national calendar from the pure module
-        return _fallback_calendar()
     return calendar_for(province)
 
 
@@ -273,8 +264,17 @@ def _set_due(dossier: Dossier, due_at: datetime) -> None:
 
 
 def _start_clock(dossier: Dossier, pp, at: datetime) -> None:
+    """Start the clock: counted_from and due_at by the calendar rule of the published unit (no fallback).
+
+    A published version whose unit the calendar cannot compute (only possible for rows written before
+    publication refused such units) is refused with 409 naming `time_unit`: a wrong due date is worse.
+    """
     cal = get_calendar(dossier.province)
-    unit = pp.time_unit if pp.time_unit in ("working_days", "working_hours", "same_day", "calendar_days") else "working_days"
+    unit = pp.time_unit
+    if unit not in COMPUTABLE_TIME_UNITS:
+        raise ConflictError(
+            f"time_unit: thủ tục công bố với đơn vị thời hạn “{unit}” không tính được hạn; "
+            "đề nghị công bố lại thủ tục với đơn vị hợp lệ.", code="invalid_time_unit", field="time_unit")
     dossier.received_at = at
     dossier.counted_from = cal.counted_from(at)
     due = cal.due(at, pp.time_value, unit)
@@ -482,7 +482,7 @@ def _finish_step(dossier: Dossier, at: datetime) -> DossierStep | None:
     step = _open_step(dossier)
     if step is not None:
         step.finished_at = at
-        step.on_time = at <= step.due_at
+        step.on_time = step_finished_on_time(at, step.due_at)
         step.save(update_fields=["finished_at", "on_time"])
     return step
 
@@ -590,8 +590,8 @@ def _apply_payment(dossier: Dossier, payment: dict, at: datetime) -> None:
 
 
 def is_late(dossier: Dossier) -> bool:
-    """Settled after its due time (đúng hạn is judged against due_at, never the apology's promise)."""
-    return bool(dossier.settled_at and dossier.due_at and dossier.settled_at > dossier.due_at)
+    """Settled after its due time (selectors.is_settled_late; never the apology's promise)."""
+    return is_settled_late(dossier)
 
 
 def dossier_transition(
@@ -952,7 +952,7 @@ def dossiers_watch(*, now: datetime | None = None, units=None) -> dict:
 
     Idempotent per day (notification dedup keys include the local date). Returns counts and codes.
     """
-    from .selectors import active_dossiers, q_not_yet_due_at, q_overdue_at
+    from .selectors import active_dossiers, q_due_today, q_overdue_at, q_step_late_open_at
 
     now = now or timezone.now()
     today = local_date(now)
@@ -960,10 +960,10 @@ def dossiers_watch(*, now: datetime | None = None, units=None) -> dict:
     if units is not None:
         qs = qs.filter(Q(unit__in=units) | Q(handling_unit__in=units))
     # the same definitions as the statistics: a dossier paused before its due time is not overdue
-    due_today = list(qs.filter(q_not_yet_due_at(now), due_date=today))
+    due_today = list(qs.filter(q_due_today(now, today)))
     overdue = list(qs.filter(q_overdue_at(now)))
     late_steps = list(
-        DossierStep.objects.filter(finished_at__isnull=True, due_at__lt=now, dossier__status__in=wf.ACTIVE_STATES)
+        DossierStep.objects.filter(q_step_late_open_at(now), dossier__status__in=wf.ACTIVE_STATES)
         .select_related("dossier", "to_unit", "to_user")
     )
     queued = 0

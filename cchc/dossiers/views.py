@@ -131,28 +131,8 @@ def _now_local():
 
 
 def due_badge(d: Dossier, now=None) -> dict:
-    """The queue badge of a dossier: overdue, due today, paused, waiting, or days left."""
-    now = now or timezone.now()
-    if d.status in wf.PAUSED_STATES:
-        return {"css": "paused", "label": "Chờ bổ sung" if d.status == wf.SUPPLEMENT_REQUESTED else "Tạm dừng"}
-    if d.status == wf.WAITING_ACCEPTANCE:
-        return {"css": "today", "label": "Chờ tiếp nhận"}
-    if d.status in wf.FINAL_STATES:
-        late = d.status == wf.RETURNED_LATE or (d.settled_at and d.due_at and d.settled_at > d.due_at)
-        return {"css": "late" if late else "ok", "label": d.status_label}
-    if d.due_at is None:
-        return {"css": "", "label": d.status_label}
-    if d.settled_at:
-        late = d.settled_at > d.due_at
-        return {"css": "late" if late else "ok", "label": "Có kết quả (trễ hạn)" if late else "Có kết quả"}
-    if d.due_at < now:
-        return {"css": "overdue", "label": "Quá hạn"}
-    local_due = timezone.localtime(d.due_at).date()
-    today = timezone.localtime(now).date()
-    if local_due == today:
-        return {"css": "today", "label": "Đến hạn hôm nay"}
-    days = (local_due - today).days
-    return {"css": "ontime", "label": f"Còn {days} ngày"}
+    """The queue badge of a dossier (selectors.due_badge: the one definition of overdue, working time left)."""
+    return selectors.due_badge(d, now)
 
 
 def urgency_queryset(qs, now=None):
@@ -161,11 +141,11 @@ def urgency_queryset(qs, now=None):
     today = timezone.localtime(now).date()
     return qs.annotate(
         urgency=Case(
+            When(selectors.q_overdue_at(now), then=Value(0)),
             When(status__in=list(wf.PAUSED_STATES), then=Value(5)),
             When(status=wf.RESULT_READY, then=Value(4)),
             When(status=wf.WAITING_ACCEPTANCE, then=Value(2)),
-            When(due_at__lt=now, then=Value(0)),
-            When(due_date=today, then=Value(1)),
+            When(selectors.q_due_today(now, today), then=Value(1)),
             default=Value(3),
             output_field=IntegerField(),
         )
@@ -173,12 +153,7 @@ def urgency_queryset(qs, now=None):
 
 
 def _decorate(rows, now=None):
-    now = now or timezone.now()
-    out = []
-    for d in rows:
-        d.badge = due_badge(d, now)
-        out.append(d)
-    return out
+    return selectors.decorate_badges(rows, now)
 
 
 def _desk_unit(user):
@@ -221,10 +196,9 @@ def desk_home(request):
 def _queue_counts(user, now) -> dict:
     base = selectors.dossiers_for_user(user).filter(status__in=list(wf.OPEN_STATES))
     today = timezone.localtime(now).date()
-    active = base.exclude(status__in=list(wf.PAUSED_STATES)).filter(settled_at__isnull=True)
-    return {
-        "overdue": active.filter(due_at__lt=now).count(),
-        "today": active.filter(due_date=today, due_at__gte=now).count(),
+    return {  # the statistics' definitions (selectors): a dossier paused after its due is overdue
+        "overdue": base.filter(selectors.q_overdue_at(now)).count(),
+        "today": base.filter(selectors.q_due_today(now, today)).count(),
         "waiting": base.filter(status=wf.WAITING_ACCEPTANCE).count(),
         "paused": base.filter(status__in=list(wf.PAUSED_STATES)).count(),
         "ready": base.filter(status=wf.RESULT_READY).count(),
@@ -244,11 +218,10 @@ QUEUE_FILTERS = {
 def _queue_filter(qs, loc: str, now):
     """The queue tiles' filters (same definitions as _queue_counts)."""
     today = timezone.localtime(now).date()
-    active = qs.exclude(status__in=list(wf.PAUSED_STATES)).filter(settled_at__isnull=True)
     if loc == "qua-han":
-        return active.filter(due_at__lt=now)
+        return qs.filter(selectors.q_overdue_at(now))
     if loc == "den-han":
-        return active.filter(due_date=today, due_at__gte=now)
+        return qs.filter(selectors.q_due_today(now, today))
     if loc == "cho-tiep-nhan":
         return qs.filter(status=wf.WAITING_ACCEPTANCE)
     if loc == "cho-tra":
@@ -399,7 +372,7 @@ def _detail_context(request, d: Dossier, *, forms_by_action=None, action_error=N
         })
     steps = list(d.steps.select_related("from_unit", "to_unit", "from_user", "to_user").order_by("seq"))
     for s in steps:
-        s.late_open = s.finished_at is None and s.due_at < now
+        s.late_open = selectors.is_step_late_open(s, now)
     from cchc.accounts.models import Role, User
     from cchc.units.models import Unit
 

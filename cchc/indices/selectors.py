@@ -212,10 +212,8 @@ def _shortfalls_and_stages(cycle: AssessmentCycle) -> tuple[dict[int, dict[str, 
 
 
 def _predecessors_all(unit) -> list:
-    try:
-        from cchc.units.selectors import unit_predecessors_all
-    except ImportError:
-        return []
+    from cchc.units.selectors import unit_predecessors_all
+
     return sorted(unit_predecessors_all(unit), key=lambda u: u.code)
 
 

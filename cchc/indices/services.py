@@ -574,15 +574,25 @@ def _recompute_data_points(cycle: AssessmentCycle) -> int:
     return count
 
 
-def _fill_from_dossier_statistics(cycle: AssessmentCycle) -> str:
-    """Fill metrics "on_time_rate" and "online_rate" (%) from the dossiers engine.
+# criterion metric → key of cchc.dossiers.selectors.dossier_statistics (the one definition of each rate)
+DOSSIER_METRICS = {
+    "on_time_rate": "on_time_rate",
+    "online_rate": "online_share",
+    "online_share": "online_share",
+    "digitised_documents_share": "digitised_documents_share",
+    "electronic_result_share": "electronic_result_share",
+}
 
-    Calls `cchc.dossiers.selectors.dossier_statistics(units=…, date_from=1/1, date_to=31/12,
-    group_by=("unit",))` — the one definition of on-time and online share — over each participant and
-    the units directly below it (its one-stop desk), and sums their counts per participant:
-    on-time rate = (settled early + on time) ÷ settled × 100, online rate = received online ÷ received
-    new × 100. Imported figures (`criterion_data_import`) win; a unit without settled dossiers gets no
-    figure. Returns what happened, for the transition's audit row: "filled N", "not needed" or
+
+def _fill_from_dossier_statistics(cycle: AssessmentCycle) -> str:
+    """Fill the dossier metrics of the criteria (DOSSIER_METRICS, %) from the dossier engine's statistics.
+
+    Calls `cchc.dossiers.selectors.dossier_statistics(units=…, date_from=1/1, date_to=31/12)` once,
+    grouped by participant: each participant's own dossiers and those of the units directly below it
+    (its one-stop desk) form one group, so the rates are the selector's own (on-time rate = (settled
+    early + on time) ÷ settled × 100, online share = received online ÷ received new × 100, …); nothing
+    is recomputed here. Imported figures (`criterion_data_import`) win; a unit without a denominator
+    gets no figure. Returns what happened, for the transition's audit row: "filled N", "not needed" or
     "unavailable: …".
 
     The read runs in a savepoint: a database error there (PostgreSQL then marks the transaction as
@@ -591,48 +601,46 @@ def _fill_from_dossier_statistics(cycle: AssessmentCycle) -> str:
     """
     import datetime as dt
 
+    from django.db.models import Case, IntegerField, Value, When
+
     from cchc.dossiers.selectors import dossier_statistics
     from cchc.units.models import Unit
 
     metrics = {m for m in (c.rule.get("metric") for c in Criterion.objects.filter(criteria_set_id=cycle.criteria_set_id, is_leaf=True)) if m}
-    wanted = metrics & {"on_time_rate", "online_rate"}
+    wanted = metrics & set(DOSSIER_METRICS)
     if not wanted:
         return "not needed"
     participants = {cu.unit_id: cu.unit for cu in CycleUnit.objects.filter(cycle=cycle).select_related("unit")}
-    owner_of = {u.code: pk for pk, u in participants.items()}
+    owner_of = {pk: pk for pk in participants}
     children = list(Unit.objects.filter(parent_id__in=list(participants)).exclude(pk__in=list(participants)))
     for child in children:
-        owner_of.setdefault(child.code, child.parent_id)
+        owner_of.setdefault(child.pk, child.parent_id)
+    by_owner: dict[int, list[int]] = {}
+    for unit_pk, owner in owner_of.items():
+        by_owner.setdefault(owner, []).append(unit_pk)
+    if not by_owner:
+        return "not needed"
+    owner_expr = Case(*[When(unit_id__in=sorted(ids), then=Value(owner)) for owner, ids in sorted(by_owner.items())],
+                      default=Value(None), output_field=IntegerField())
     try:
         with transaction.atomic():  # savepoint: a failed query must not abort the caller's transaction
-            rows = dossier_statistics(units=[*participants.values(), *children], date_from=dt.date(cycle.year, 1, 1),
-                                      date_to=dt.date(cycle.year, 12, 31), group_by=("unit",))
-            rows = list(rows or [])
+            rows = list(dossier_statistics(units=[*participants.values(), *children], date_from=dt.date(cycle.year, 1, 1),
+                                           date_to=dt.date(cycle.year, 12, 31), group_by=(), extra_groups={"owner": owner_expr}))
     except DatabaseError as exc:
         logger.warning("indices: dossier statistics unavailable for cycle %s: %s", cycle.pk, exc)
         return f"unavailable: {type(exc).__name__}"
-    sums: dict[int, list[int]] = {}
-    for row in rows:
-        pk = owner_of.get(row.get("unit"))
-        if pk is None:
-            continue
-        acc = sums.setdefault(pk, [0, 0, 0, 0])
-        acc[0] += (row.get("settled_early") or 0) + (row.get("settled_on_time") or 0)
-        acc[1] += row.get("settled") or 0
-        acc[2] += row.get("received_online") or 0
-        acc[3] += row.get("received_new") or 0
     existing = set(CriterionDatum.objects.filter(cycle=cycle, metric__in=wanted).values_list("unit_id", "metric"))
     count = 0
-    for pk, (on_time, settled, online, new) in sums.items():
-        figures = {}
-        if "on_time_rate" in wanted and settled:
-            figures["on_time_rate"] = Decimal(on_time) * 100 / Decimal(settled)
-        if "online_rate" in wanted and new:
-            figures["online_rate"] = Decimal(online) * 100 / Decimal(new)
-        for metric, value in figures.items():
-            if (pk, metric) in existing:
-                continue  # imported figures win over computed ones
-            CriterionDatum.objects.create(cycle=cycle, unit_id=pk, metric=metric, value=scoring.q2(value), source="dossier_statistics")
+    for row in rows:
+        pk = row.get("owner")
+        if pk is None:
+            continue
+        for metric in sorted(wanted):
+            value = row.get(DOSSIER_METRICS[metric])
+            if value is None or (pk, metric) in existing:
+                continue  # no denominator; or imported figures win over computed ones
+            CriterionDatum.objects.create(cycle=cycle, unit_id=pk, metric=metric, value=scoring.q2(Decimal(str(value))),
+                                          source="dossier_statistics")
             count += 1
     return f"filled {count}"
 

@@ -66,10 +66,8 @@ def _rating_counts(survey: Survey, unit_ids_by_unit: dict[int, set[int]]) -> tup
     overall: dict[int, list[int]] = defaultdict(list)
     if not survey.include_dossier_ratings:
         return counts, respondents, overall
-    try:
-        from cchc.dossiers.models import DossierRating
-    except ImportError:  # pragma: no cover - dossiers app always installed in this project
-        return counts, respondents, overall
+    from cchc.dossiers.models import DossierRating
+
     owner = {}
     for unit_id, ids in unit_ids_by_unit.items():
         for i in ids:
@@ -188,14 +186,9 @@ def invitation_by_token(token: str) -> Invitation | None:
 # ---------------------------------------------------------------------------------------------
 
 def _lineage_ids(province) -> set[int]:
-    ids = {province.pk}
-    try:
-        from cchc.units.selectors import unit_predecessors_all
+    from cchc.units.selectors import unit_predecessors_all
 
-        ids |= {u.pk for u in unit_predecessors_all(province)}
-    except ImportError:  # pragma: no cover
-        pass
-    return ids
+    return {province.pk} | {u.pk for u in unit_predecessors_all(province)}
 
 
 def national_history(*, province=None) -> dict:

@@ -377,20 +377,17 @@ def questionnaire_rule_set(*, questionnaire: Questionnaire, rule: dict, actor=No
 def settled_dossiers_count(*, unit, start: dt.date, end: dt.date) -> int | None:
     """N = dossiers settled (đã giải quyết) in [start, end] at `unit` or any unit below it (its desks).
 
-    Uses the one definition of "settled" in cchc.dossiers.selectors.dossier_statistics; None when that
-    engine is not available (N is then entered by hand).
+    Uses the one definition of "settled" in cchc.dossiers.selectors.dossier_statistics; None for a period
+    the statistics refuse (N is then entered by hand).
     """
-    try:
-        from cchc.dossiers.selectors import dossier_statistics
-        from cchc.units.models import Unit
-    except ImportError:
-        return None
     from cchc.accounts.permissions import descendant_ids
+    from cchc.dossiers.selectors import dossier_statistics
+    from cchc.units.models import Unit
 
     units = list(Unit.objects.filter(pk__in=descendant_ids([unit.pk])))
     try:
         rows = dossier_statistics(units=units, date_from=start, date_to=end, group_by=())
-    except (TypeError, DomainError):
+    except DomainError:
         return None
     if not rows:
         return 0

@@ -82,3 +82,54 @@ class Unit(models.Model):
     @property
     def province_unit(self):
         return self if self.province_id is None else self.province
+
+
+class TargetMetric(models.TextChoices):
+    """Chỉ tiêu cải cách hành chính a province sets (each rate is the statistic of the same name)."""
+
+    ON_TIME_RATE = "on_time_rate", "Tỷ lệ hồ sơ giải quyết đúng hạn (%)"
+    ONLINE_SHARE = "online_share", "Tỷ lệ hồ sơ nộp trực tuyến (%)"
+    DIGITISED_DOCUMENTS_SHARE = "digitised_documents_share", "Tỷ lệ hồ sơ được số hóa (%)"
+    ELECTRONIC_RESULT_SHARE = "electronic_result_share", "Tỷ lệ kết quả giải quyết điện tử (%)"
+    SATISFACTION = "satisfaction", "Mức độ hài lòng của người dân, tổ chức (%)"
+    PAR_INDEX_RANK = "par_index_rank", "Thứ hạng Chỉ số CCHC (PAR INDEX)"
+
+
+# A rank is better when lower: "not reached" means a rank number above the target.
+LOWER_IS_BETTER = frozenset({TargetMetric.PAR_INDEX_RANK})
+
+
+class Target(models.Model):
+    """Chỉ tiêu CCHC: the value a province sets for one metric, for a year and optionally one unit.
+
+    Rows without province are the national defaults shipped with the platform; rows without year apply
+    to every year; rows without unit apply to the whole province. `source_document` names the resolution
+    or plan that set it (Nghị quyết HĐND, Kế hoạch CCHC của UBND tỉnh…). Written only through
+    `cchc.units.services.target_set / target_delete` (audited); read through `selectors.target_for`.
+    """
+
+    province = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="Tỉnh/thành phố",
+        help_text="Để trống: mục tiêu mặc định toàn quốc",
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="targets", verbose_name="Đơn vị",
+        help_text="Để trống: áp dụng cho cả tỉnh",
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="Năm", help_text="Để trống: mọi năm")
+    metric = models.CharField(max_length=40, choices=TargetMetric.choices, verbose_name="Chỉ tiêu")
+    value = models.DecimalField(max_digits=7, decimal_places=2, verbose_name="Giá trị mục tiêu")
+    source_document = models.CharField(max_length=255, verbose_name="Văn bản giao chỉ tiêu")
+    source_url = models.URLField(max_length=500, blank=True, verbose_name="Đường dẫn văn bản")
+    note = models.TextField(blank=True, verbose_name="Ghi chú")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="Cập nhật lúc")
+
+    class Meta:
+        verbose_name = "Chỉ tiêu CCHC"
+        verbose_name_plural = "Chỉ tiêu CCHC"
+        ordering = ["province__code", "metric", "-year", "unit__code"]
+        indexes = [models.Index(fields=["metric", "province", "year"])]
+
+    def __str__(self) -> str:
+        where = self.unit.name if self.unit_id else (self.province.name if self.province_id else "Toàn quốc")
+        return f"{self.get_metric_display()} {self.year or 'mọi năm'} — {where}: {self.value}"

@@ -6,7 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from .models import UnitKind
 from .selectors import current_successor, unit_get, unit_lineage, unit_list
@@ -43,3 +44,45 @@ def unit_detail(request, code: str):
     return render(request, "units/detail.html", {
         "unit": unit, "children": children, "lineage": lineage, "current": current_successor(unit),
     })
+
+
+@login_required
+def target_index(request):
+    """Chỉ tiêu CCHC của tỉnh: the province's targets and the national defaults; PAR office / heads edit them."""
+    _staff_only(request)
+    from cchc.accounts.permissions import can
+    from cchc.core.errors import DomainError
+
+    from . import targets
+    from .forms import TargetForm
+    from .models import TargetMetric
+
+    user = request.user
+    home = getattr(user, "unit", None)
+    province = home.province_unit if home is not None else None
+    may_edit = province is not None and can(user, "manage", province)
+    form, error, status = TargetForm(province=province), None, 200
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        try:
+            if request.POST.get("xoa"):
+                targets.target_delete(actor=user, target_id=int(request.POST["xoa"]), reason="xóa trên trang chỉ tiêu")
+                return redirect("units:targets")
+            form = TargetForm(request.POST, province=province)
+            if form.is_valid():
+                cd = form.cleaned_data
+                targets.target_set(actor=user, province=province, unit=cd["unit"], year=cd["year"], metric=cd["metric"],
+                                   value=cd["value"], source_document=cd["source_document"],
+                                   source_url=cd["source_url"], note=cd["note"])
+                return redirect("units:targets")
+            status = 400
+        except (DomainError, ValueError) as exc:
+            error, status = getattr(exc, "message", str(exc)), getattr(exc, "status_code", 400)
+    rows = targets.targets_visible(user, province)
+    year = timezone.localdate().year
+    in_force = [(label, targets.target_for(metric, home, year)) for metric, label in TargetMetric.choices]
+    return render(request, "units/targets.html", {
+        "rows": rows, "form": form, "may_edit": may_edit, "error": error, "province": province,
+        "in_force": in_force, "year": year, "home": home,
+    }, status=status)

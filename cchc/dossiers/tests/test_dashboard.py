@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from cchc.accounts.models import Role, User
 from cchc.catalog.models import ProvinceProcedure
 from cchc.dossiers import dashboard_views as dv
-from cchc.dossiers import services
+from cchc.dossiers import selectors, services
 from cchc.dossiers import workflow as wf
 from cchc.dossiers.selectors import dossier_statistics
 
@@ -206,7 +206,7 @@ def test_the_default_period_is_this_year_and_an_earlier_year_can_be_chosen():
 
 
 def test_the_monthly_line_counts_received_settled_and_late_per_month(busy):
-    m = dv.monthly_series(user=busy["leader"], date_from=date(2026, 2, 1), date_to=date(2026, 3, 31))
+    m = selectors.monthly_series(user=busy["leader"], date_from=date(2026, 2, 1), date_to=date(2026, 3, 31))
     assert m["labels"] == ["02/2026", "03/2026"]
     assert m["received_new"] == [0, 5] and m["settled"] == [0, 4] and m["settled_late"] == [0, 1]
 
@@ -226,3 +226,25 @@ def test_the_leader_and_the_par_office_are_sent_from_the_counter_page_to_the_das
     client.force_login(busy["officer"])
     r = client.get("/mot-cua/")
     assert r.status_code == 200 and URL in r.content.decode()  # the officer keeps the desk, with a link to the dashboard
+
+
+def test_flags_use_the_province_and_unit_targets_and_exactly_at_the_target_is_reached(client, busy):
+    from cchc.units.targets import target_set
+
+    w = busy
+    admin = w["admin"]
+    target_set(actor=admin, province=w["province"], year=2026, metric="on_time_rate", value="75", source_document="NQ 1/NQ-HĐND")
+    r = page(client, w["leader"])
+    assert r.context["total"]["on_time_rate"] == 75.0
+    assert r.context["below_target"] is False  # 75 % against 75 %: reached
+    html = r.content.decode()
+    assert "mục tiêu ≥ 75 %</span> · đạt" in html and "<strong>chưa đạt</strong>" not in html
+    # the department (66,67 %) misses its own 70 %; the commune (100 %) keeps the province's 75 %
+    target_set(actor=admin, unit=w["dept"], year=2026, metric="on_time_rate", value="70", source_document="KH 2")
+    rows = {row["unit"]: row for row in page(client, w["leader"]).context["rows"]}
+    assert rows[w["dept"].code]["below_target"] is True
+    assert rows[w["commune"].code]["below_target"] is False
+    assert rows[w["dept"].code]["targets"]["on_time_rate"].level == "unit"
+    # another year's target does not apply
+    target_set(actor=admin, province=w["province"], year=2025, metric="on_time_rate", value="100", source_document="NQ cũ")
+    assert page(client, w["leader"]).context["below_target"] is False

@@ -1,5 +1,6 @@
 """The whole assessment cycle through services and selectors (both databases)."""
 
+from datetime import date as dt_date
 from decimal import Decimal as D
 
 import pytest
@@ -262,31 +263,49 @@ def test_results_are_scoped_to_what_the_user_may_see(world):
     assert not selectors.cycles_visible(other).filter(pk=cycle.pk).exists()
 
 
-def test_data_driven_criteria_fill_themselves_from_dossier_statistics(world, monkeypatch):
-    """The dossiers engine's one definition of on-time rate feeds the threshold rule; imports win."""
-    import cchc.dossiers.selectors as dossier_selectors
+def _settled_dossiers(unit, province, *, early=0, on_time=0, late=0, open_=0):
+    """Real Dossier rows of 2025 at `unit`: settled early (day before due), on time (at due), late, or open."""
+    import datetime as dt
+    from itertools import count
+    from zoneinfo import ZoneInfo
 
-    desk = f.unit(kind=UnitKind.ONE_STOP_DESK, parent=world["b"], name="Một cửa Beta")
-    calls = {}
+    from cchc.catalog.models import Procedure, ProvinceProcedure
+    from cchc.dossiers.models import Dossier
 
-    def fake_statistics(*, units, date_from, date_to, group_by, **_):
-        calls["units"] = {u.code for u in units}
-        calls["period"] = (date_from.isoformat(), date_to.isoformat())
-        return [
-            {"unit": world["a"].code, "settled_early": 50, "settled_on_time": 49, "settled": 100, "received_online": 0, "received_new": 100},
-            {"unit": world["b"].code, "settled_early": 10, "settled_on_time": 10, "settled": 40, "received_online": 0, "received_new": 40},
-            {"unit": desk.code, "settled_early": 0, "settled_on_time": 29, "settled": 60, "received_online": 0, "received_new": 60},
-            {"unit": "NOT-IN-CYCLE", "settled_early": 1, "settled_on_time": 1, "settled": 1},
-        ]
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    proc, _ = Procedure.objects.get_or_create(code="1.000001", defaults={"name": "Thủ tục thử"})
+    pp, _ = ProvinceProcedure.objects.get_or_create(province=province, procedure=proc, level="province",
+                                                    defaults={"time_value": 3, "effective_from": dt.date(2020, 1, 1)})
+    seq = count(Dossier.objects.count() + 1)
+    due = dt.datetime(2025, 3, 5, 9, 0, tzinfo=vn)
+    for kind, n in (("early", early), ("on_time", on_time), ("late", late), ("open", open_)):
+        for _ in range(n):
+            settled = {"early": due - dt.timedelta(days=1), "on_time": due, "late": due + dt.timedelta(seconds=1)}.get(kind)
+            Dossier.objects.create(
+                code=f"T-{next(seq)}", lookup_token="ABC", status="returned" if settled else "in_process", procedure=proc,
+                province_procedure=pp, unit=unit, province=province, channel="counter", applicant_name="A",
+                received_at=dt.datetime(2025, 3, 2, 9, 0, tzinfo=vn), due_at=due, due_date=due.date(),
+                settled_at=settled, settled_on=settled.date() if settled else None, closed_at=settled,
+            )
 
-    monkeypatch.setattr(dossier_selectors, "dossier_statistics", fake_statistics)
+
+def test_data_driven_criteria_fill_themselves_from_dossier_statistics(world):
+    """The index figure IS the dossier selector's on-time rate (no recomputation); a desk rolls up; imports win."""
+    from cchc.dossiers.selectors import dossier_statistics
+
     w = world
+    desk = f.unit(kind=UnitKind.ONE_STOP_DESK, parent=w["b"], name="Một cửa Beta")
+    _settled_dossiers(w["a"], w["prov"], early=50, on_time=49, late=1)           # 99 %
+    _settled_dossiers(w["b"], w["prov"], early=10, on_time=10, late=20, open_=3)  # with its desk:
+    _settled_dossiers(desk, w["prov"], on_time=29, late=31)                        # (20 + 29) / 100 = 49 %
+    _settled_dossiers(w["c"], w["prov"], late=5)                                    # imported 100 % wins
     cycle = services.cycle_open(criteria_set=w["cs"], organiser=w["prov"], year=2025, units=[w["a"], w["b"], w["c"]], actor=w["office"])
     services.criterion_data_import(cycle=cycle, rows=[{"unit": w["c"].code, "metric": "on_time_rate", "value": "100"}], actor=w["office"])
     cycle = services.cycle_transition(cycle=cycle, to_state="self_assessment", actor=w["office"])
-    assert calls["period"] == ("2025-01-01", "2025-12-31") and desk.code in calls["units"]
     pts = {(a.unit_id, a.criterion.code): (a.data_value, a.self_points) for a in selectors.cycle_assessments(cycle)}
-    # A: 99/100 = 99 % ≥ 98 → 6; B with its desk: (20 + 29) / 100 = 49 % → 49/98 × 6 = 3; C: imported 100 % wins
+    [b_rate] = dossier_statistics(units=[w["b"], desk], date_from=dt_date(2025, 1, 1), date_to=dt_date(2025, 12, 31), group_by=())
+    assert b_rate["on_time_rate"] == 49.0
+    # A: 99 % ≥ 98 → 6; B with its desk: 49 % → 49/98 × 6 = 3; C: imported 100 % wins over the computed 0 %
     assert pts[(w["a"].pk, "2.1")] == (D("99"), D("6"))
     assert pts[(w["b"].pk, "2.1")] == (D("49"), D("3"))
     assert pts[(w["c"].pk, "2.1")] == (D("100"), D("6"))

@@ -188,7 +188,7 @@ def target_set(
 @transaction.atomic
 def target_delete(*, actor, target_id: int, reason: str = "") -> None:
     """Xóa chỉ tiêu (same rights as target_set); audited."""
-    row = Target.objects.select_for_update().select_related("province").filter(pk=target_id).first()
+    row = Target.objects.select_for_update().filter(pk=target_id).order_by("pk").first()
     if row is None:
         raise NotFoundError("Không có chỉ tiêu này.", code="not_found")
     if row.province_id is None:

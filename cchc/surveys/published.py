@@ -467,6 +467,23 @@ def _check_table(figs: list[Figure], *, year: int, averages: list) -> None:
                            f"{_fmt(a.score)}, {b.entity_name} {_fmt(b.score)}.")
                 a.flag(message)
                 b.flag(message)
+    # One rank given to different units (stated, from list order or derived), where the scores cannot
+    # show a tie: a tie or one of the sources is wrong — flagged, never resolved.
+    by_rank: dict[int, dict[str, Figure]] = {}
+    for f in figs:
+        if f.rank is not None:
+            by_rank.setdefault(f.rank, {}).setdefault(f.entity_key, f)
+    for rank, units in by_rank.items():
+        if len(units) < 2:
+            continue
+        members = list(units.values())
+        if all(m.score is not None for m in members):
+            continue  # equal scores are a tie; different scores are flagged above ("cùng hạng")
+        listing = "; ".join(
+            f"{m.entity_name} ({'hạng suy ra, ' if is_inferred(m) else ''}{_where(m)})" for m in members
+        )
+        for m in members:
+            m.flag(f"Hạng {rank} năm {year} được nêu cho nhiều đơn vị: {listing} — đồng hạng hoặc một nguồn sai.")
     # Complete table: one (first stated) rank per unit for all N units.
     rank_of = max((f.rank_of for f in figs if f.rank_of), default=None)
     best: dict[str, Figure] = {}

@@ -262,11 +262,17 @@ def national_aggregates(*, index_kind: str | None = None) -> QuerySet:
 
 
 def national_averages(kind: str) -> dict[int, float]:
-    """National average per year (scope 'cả nước' / '63 tỉnh', measure 'trung bình')."""
+    """National average per year (scope 'cả nước' / '63 tỉnh', measure 'trung bình').
+
+    An average whose year or origin the source leaves unconfirmed (flag "Chưa xác nhận", e.g. the PAR
+    2018 "last year" figure) is not drawn as the national line; it stays in the aggregates table.
+    """
+    from cchc.core.textfold import fold
+
     out = {}
     for a in PublishedAggregate.objects.filter(index_kind=kind).order_by("year"):
-        from cchc.core.textfold import fold
-
+        if any(str(f).startswith("Chưa xác nhận") for f in (a.flags or [])):
+            continue
         if fold(a.measure) == "trung binh" and fold(a.scope) in {"ca nuoc", "63 tinh", "34 tinh"} and a.value is not None:
             out.setdefault(a.year, float(a.value))
     return out

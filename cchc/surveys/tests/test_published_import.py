@@ -79,7 +79,7 @@ def test_shipped_files_flag_the_documented_inconsistencies():
     sip = published_results_import(path=DATA / "sipas_published.csv")
     agg = published_results_import(path=DATA / "par_sipas_aggregates.csv")
     assert par["rejected"] == [] and sip["rejected"] == [] and agg["rejected"] == []
-    assert par["imported"] == 125 and sip["imported"] == 82 and agg["imported"] == 29
+    assert par["imported"] == 138 and sip["imported"] == 83 and agg["imported"] == 29
     # PAR 2023 Hải Phòng: two sources (file lines 7 and 8)
     assert {7, 8} <= set(flagged_rows(par))
     # PAR 2023 last place: An Giang vs Bình Thuận / Sóc Trăng
@@ -270,7 +270,7 @@ def test_the_shipped_files_hold_no_complete_table_and_no_order_contradiction():
     for name in ("par_sipas_aggregates.csv", "par_index_published.csv", "sipas_published.csv"):
         published_results_import(path=DATA / name)
     messages = [m for r in PublishedResult.objects.filter(flagged=True) for m in r.flags]
-    assert not any("không liên tục" in m or "ngược" in m or "cùng hạng" in m or "hạng suy ra" in m for m in messages)
+    assert not any("không liên tục" in m or "ngược" in m or "cùng hạng" in m or "MÂU THUẪN: hạng suy ra" in m for m in messages)
     per_year = {}
     for r in PublishedResult.objects.filter(entity_kind="province"):
         per_year.setdefault((r.index_kind, r.year), set()).add(r.entity_key)
@@ -295,3 +295,29 @@ def test_the_contradictions_found_by_the_second_search_are_flagged_not_resolved(
     assert {r.rank for r in tie} == {22, 23} and not any(r.flagged for r in tie)
     # the year of the PAR 2018 average is unconfirmed in its source
     assert PublishedAggregate.objects.get(index_kind="par_index", year=2018, scope="63 tỉnh").flagged
+
+
+def test_one_rank_given_to_two_units_without_scores_is_flagged_on_both(tmp_path):
+    body = (
+        "2023,tỉnh,Tỉnh A,,7,63,chính xác,,,,,Báo A,https://a.example/x,\n"
+        "2024,tỉnh,Tỉnh B,,26,63,chính xác,,,,-19,Báo B,https://b.example/y,\n"
+        "2023,tỉnh,Tỉnh B,,7,63,suy ra: hạng năm sau − biến động thứ hạng nguồn nêu,,,,,Báo B,https://b.example/y,\n"
+    )
+    flags = flagged_rows(published_results_import(path=write(tmp_path, "par.csv", body)))
+    assert "Hạng 7 năm 2023" in flags[2] and "Tỉnh B (hạng suy ra" in flags[2]
+    assert "Hạng 7 năm 2023" in flags[4] and 3 not in flags
+
+
+def test_a_shared_rank_with_equal_scores_is_a_tie_and_stays_clean(tmp_path):
+    rows = [("Tỉnh A", "89.13", 22), ("Tỉnh B", "89.13", 22)]
+    assert published_results_import(path=write(tmp_path, "par.csv", table(rows, n=63)))["flagged"] == []
+
+
+def test_the_shipped_rank_collisions_are_the_known_ones():
+    for name in ("par_sipas_aggregates.csv", "par_index_published.csv", "sipas_published.csv"):
+        published_results_import(path=DATA / name)
+    collided = {(r.year, r.entity_name) for r in PublishedResult.objects.filter(index_kind="par_index")
+                for m in r.flags if "được nêu cho nhiều đơn vị" in m}
+    # Long An 7th in 2023 (Kinh tế & Đô thị) vs Lào Cai 2023 derived from "26th in 2024, down 19";
+    # Bến Tre "followed by" Quảng Ninh in 2019 (Bình Dương portal, EN) vs Hà Nội 2nd (news.gov.vn)
+    assert collided == {(2023, "Long An"), (2023, "Lào Cai"), (2019, "Bến Tre"), (2019, "Hà Nội")}

@@ -144,6 +144,7 @@ class CycleListApi(APIView):
         cycle = services.cycle_open(
             criteria_set=cs, organiser=_unit(data["organiser"]), year=data["year"], units=[_unit(c) for c in data["units"]],
             name=data.get("name"), previous=previous, actor=request.user,
+            deadlines={k: data[k] for k in ("self_assessment_due", "explanation_due", "publication_due") if data.get(k)},
         )
         return Response(s.IndexCycleSerializer(cycle).data, status=201)
 

@@ -124,6 +124,10 @@ class AssessmentCycle(models.Model):
     units = models.ManyToManyField("units.Unit", through="CycleUnit", related_name="assessed_in_cycles", verbose_name="đơn vị được đánh giá")
     version = models.PositiveIntegerField(default=1, verbose_name="phiên bản")
     published_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm công bố")
+    # hạn của từng bước, do cơ quan thường trực CCHC đặt khi mở kỳ (shown on the pages; optional)
+    self_assessment_due = models.DateField(null=True, blank=True, verbose_name="hạn nộp tự đánh giá")
+    explanation_due = models.DateField(null=True, blank=True, verbose_name="hạn giải trình")
+    publication_due = models.DateField(null=True, blank=True, verbose_name="hạn công bố kết quả")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người tạo")
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tạo")
 

@@ -1,7 +1,10 @@
-"""Báo cáo điểm bị trừ (lost-points report) of a cycle as XLSX (openpyxl) and PDF (weasyprint, A4 landscape).
+"""Báo cáo điểm bị trừ (lost-points report) and bảng xếp hạng (ranking) of a cycle as XLSX (openpyxl) and PDF
+(weasyprint, A4 landscape).
 
-The table a province takes to its PAR conference: every sub-criterion where a unit got less than the
-maximum, largest loss first, with the unit in charge and the unit's explanation.
+The tables a province takes to its PAR conference: every sub-criterion where a unit got less than the
+maximum, largest loss first, with the unit in charge and the unit's explanation; the ranking by group
+with the figures of the results page. Numbers in the PDF are written the Vietnamese way (92,31; 1.234,5);
+XLSX cells stay numbers with a number format (Excel shows the reader's decimal sign).
 """
 
 from __future__ import annotations
@@ -11,9 +14,22 @@ from html import escape
 
 from django.utils import timezone
 
+from cchc.core.templatetags.vn_format import format_vn
+
 from .selectors import cycle_get, cycle_results, lost_points
 
 FONT_DIR = "/usr/share/fonts/truetype/noto"
+POINTS_FORMAT = "#,##0.00"  # XLSX: two decimals, thousands grouped (shown with the reader's separators)
+
+
+def _pts(value) -> str:
+    """Points in a PDF: 3.25 → "3,25", 10 → "10", 0.5 → "0,5"."""
+    return format_vn(value, 2, strip_zeros=True)
+
+
+def _pct(value) -> str:
+    """An index in a PDF: always two decimals, comma ("92,31")."""
+    return format_vn(value, 2)
 HEADERS = ["STT", "Đơn vị", "Mã", "Tiêu chí thành phần", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Cơ quan phụ trách", "Giải trình của đơn vị"]
 
 
@@ -70,6 +86,8 @@ def lost_points_xlsx(*, cycle_id: int, user=None, unit=None) -> bytes:
     for row in ws.iter_rows(min_row=5):
         for cell in (row[3], row[8]):
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in (row[4], row[5], row[6]):
+            cell.number_format = POINTS_FORMAT
     ws.freeze_panes = "A5"
 
     ws2 = wb.create_sheet("Xếp hạng")
@@ -83,6 +101,9 @@ def lost_points_xlsx(*, cycle_id: int, user=None, unit=None) -> bytes:
         ws2.append([group_label(r["group"]), r["rank"], r["unit"], r["total"], r["max"], r["index_pct"], st.get("self"), st.get("appraisal_1"),
                     st.get("appraisal_2"), prev.get("index_pct"), change.get("rank")])
     ws2.column_dimensions["C"].width = 32
+    for row in ws2.iter_rows(min_row=2):
+        for cell in row[3:10]:
+            cell.number_format = POINTS_FORMAT
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -96,17 +117,142 @@ def _font_faces() -> str:
     return "\n".join(faces)
 
 
+def _css() -> str:
+    return f"""{_font_faces()}
+@page {{ size: A4 landscape; margin: 14mm 12mm 16mm 12mm;
+  @bottom-right {{ content: "Trang " counter(page) "/" counter(pages); font: 8pt 'Noto Sans'; color: #555; }} }}
+body {{ font-family: 'Noto Serif'; font-size: 9pt; color: #111; }}
+h1 {{ font-family: 'Noto Sans'; font-size: 14pt; margin: 0 0 2mm 0; text-transform: uppercase; }}
+p.note {{ font-family: 'Noto Sans'; color: #444; margin: 0 0 4mm 0; }}
+table {{ width: 100%; border-collapse: collapse; }}
+th {{ font-family: 'Noto Sans'; font-size: 8pt; background: #dde6f0; border: 0.5pt solid #777; padding: 1.5mm; }}
+td {{ border: 0.5pt solid #999; padding: 1.2mm 1.5mm; vertical-align: top; }}
+td.n {{ text-align: right; white-space: nowrap; }}
+td.lost {{ font-weight: bold; color: #a11; }}
+td.ex {{ font-size: 8pt; width: 22%; }}
+thead {{ display: table-header-group; }}
+tr {{ page-break-inside: avoid; }}
+h2 {{ font-family: 'Noto Sans'; font-size: 11pt; margin: 6mm 0 2mm 0; }}
+"""
+
+
+def _ranking_groups(cycle, user):
+    """(fields, {group: rows}) exactly as the results page shows them."""
+    rows = cycle_results(cycle=cycle, user=user)
+    fields, groups = {}, {}
+    for r in rows:
+        for code, f in r["fields"].items():
+            fields.setdefault(code, {"code": code, "title": f["title"], "max": f["max"]})
+        groups.setdefault(r["group"], []).append(r)
+    return list(fields.values()), groups
+
+
+def _change_text(r) -> str:
+    change = r.get("change") or {}
+    if not change:
+        return "—"
+    rank = change.get("rank") or 0
+    arrow = f"▲{rank}" if rank > 0 else f"▼{-rank}" if rank < 0 else "＝"
+    pct = change.get("index_pct") or 0
+    return f"{arrow} ({'+' if pct >= 0 else ''}{_pct(pct)})"
+
+
+def ranking_xlsx(*, cycle_id: int, user=None) -> bytes:
+    """XLSX of the ranking page: one sheet per group (rank/size, unit, points, index, change vs last year,
+    each field's points and rank) and a sheet naming the fields."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    cycle = cycle_get(cycle_id=cycle_id, user=user)
+    fields, groups = _ranking_groups(cycle, user)
+    wb = Workbook()
+    wb.remove(wb.active)
+    bold = Font(bold=True)
+    for group, rows in groups.items() or [("", [])]:
+        ws = wb.create_sheet(group_label(group)[:31] if group else "Xếp hạng")
+        ws.append([f"BẢNG XẾP HẠNG — {cycle.name} — {group_label(group) if group else ''}"])
+        ws.append([_state_note(cycle)])
+        ws.append([])
+        head = ["Hạng", "Số đơn vị", "Đơn vị", "Điểm", "Điểm tối đa", "Chỉ số (%)", "Chỉ số năm trước (%)", "Thay đổi chỉ số (điểm %)",
+                "Thay đổi hạng"]
+        for f in fields:
+            head += [f"{f['code']} điểm", f"{f['code']} hạng"]
+        ws.append(head)
+        ws["A1"].font = Font(bold=True, size=13)
+        for cell in ws[4]:
+            cell.font = bold
+            cell.fill = PatternFill("solid", fgColor="DDE6F0")
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        for r in rows:
+            prev, change = r.get("previous") or {}, r.get("change") or {}
+            line = [r["rank"], r.get("group_size"), r["unit"], r["total"], r["max"], r["index_pct"], prev.get("index_pct"),
+                    change.get("index_pct"), change.get("rank")]
+            for f in fields:
+                cell = r["fields"].get(f["code"]) or {}
+                line += [cell.get("points"), cell.get("rank")]
+            ws.append(line)
+        for row in ws.iter_rows(min_row=5):
+            for i, cell in enumerate(row):
+                if i in (3, 4, 5, 6, 7) or (i >= 9 and (i - 9) % 2 == 0):
+                    cell.number_format = POINTS_FORMAT
+        ws.column_dimensions["C"].width = 34
+        ws.freeze_panes = "D5"
+    legend = wb.create_sheet("Lĩnh vực")
+    legend.append(["Mã", "Lĩnh vực", "Điểm tối đa"])
+    for cell in legend[1]:
+        cell.font = bold
+    for f in fields:
+        legend.append([f["code"], f["title"], f["max"]])
+        legend.cell(row=legend.max_row, column=3).number_format = POINTS_FORMAT
+    legend.column_dimensions["B"].width = 70
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def ranking_html(*, cycle_id: int, user=None) -> str:
+    cycle = cycle_get(cycle_id=cycle_id, user=user)
+    fields, groups = _ranking_groups(cycle, user)
+    field_heads = "".join(f"<th>{escape(f['code'])}</th>" for f in fields)
+    parts = []
+    for group, rows in groups.items():
+        body = "".join(
+            f"<tr><td class=n><b>{r['rank']}</b>/{r.get('group_size', '')}</td><td>{escape(r['unit'])}</td>"
+            f"<td class=n>{_pts(r['total'])}/{_pts(r['max'])}</td><td class=n><b>{_pct(r['index_pct'])}</b></td>"
+            f"<td class=n>{escape(_change_text(r))}</td>"
+            + "".join(f"<td class=n>{_pts((r['fields'].get(f['code']) or {}).get('points'))}</td>" for f in fields)
+            + "</tr>"
+            for r in rows
+        )
+        parts.append(f"<h2>Nhóm: {escape(group_label(group))} ({len(rows)} đơn vị)</h2><table><thead><tr><th>Hạng</th><th>Đơn vị</th>"
+                     f"<th>Điểm</th><th>Chỉ số (%)</th><th>So với năm trước</th>{field_heads}</tr></thead><tbody>{body}</tbody></table>")
+    legend = "; ".join(f"{escape(f['code'])}: {escape(f['title'])} (tối đa {_pts(f['max'])})" for f in fields)
+    return f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>{_css()}</style></head><body>
+<h1>Bảng xếp hạng</h1>
+<p class="note">{escape(cycle.name)} — {escape(_state_note(cycle))}</p>
+{''.join(parts) or '<p>Chưa có kết quả.</p>'}
+<p class="note" style="margin-top:4mm">Lĩnh vực: {legend}</p>
+</body></html>"""
+
+
+def ranking_pdf(*, cycle_id: int, user=None) -> bytes:
+    """PDF (A4 landscape) of the ranking page."""
+    from weasyprint import HTML
+
+    return HTML(string=ranking_html(cycle_id=cycle_id, user=user)).write_pdf()
+
+
 def lost_points_html(*, cycle_id: int, user=None, unit=None) -> str:
     cycle, rows, results = _data(cycle_id, user, unit)
     body_rows = "".join(
         f"<tr><td class=n>{i}</td><td>{escape(r['unit'])}</td><td>{escape(r['code'])}</td><td>{escape(r['title'])}</td>"
-        f"<td class=n>{r['max']:g}</td><td class=n>{r['points']:g}</td><td class='n lost'>{r['lost']:g}</td>"
+        f"<td class=n>{_pts(r['max'])}</td><td class=n>{_pts(r['points'])}</td><td class='n lost'>{_pts(r['lost'])}</td>"
         f"<td>{escape(r['responsible'])}</td><td class=ex>{escape(r['explanation'])}</td></tr>"
         for i, r in enumerate(rows, start=1)
     )
     rank_rows = "".join(
-        f"<tr><td>{escape(group_label(r['group']))}</td><td class=n>{r['rank']}</td><td>{escape(r['unit'])}</td><td class=n>{r['total']:g}</td>"
-        f"<td class=n>{r['index_pct']:.2f}</td></tr>"
+        f"<tr><td>{escape(group_label(r['group']))}</td><td class=n>{r['rank']}</td><td>{escape(r['unit'])}</td><td class=n>{_pts(r['total'])}</td>"
+        f"<td class=n>{_pct(r['index_pct'])}</td></tr>"
         for r in results
     )
     head = "".join(f"<th>{escape(h)}</th>" for h in HEADERS)

@@ -65,7 +65,8 @@ class IndexCycleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AssessmentCycle
-        fields = ["id", "name", "year", "state", "state_label", "version", "criteria_set", "organiser", "organiser_name", "previous", "published_at"]
+        fields = ["id", "name", "year", "state", "state_label", "version", "criteria_set", "organiser", "organiser_name", "previous", "published_at",
+                  "self_assessment_due", "explanation_due", "publication_due"]
 
 
 class IndexCycleOpenSerializer(serializers.Serializer):
@@ -75,6 +76,9 @@ class IndexCycleOpenSerializer(serializers.Serializer):
     units = serializers.ListField(child=serializers.CharField(), allow_empty=False, help_text="Mã các đơn vị được đánh giá")
     name = serializers.CharField(required=False)
     previous = serializers.IntegerField(required=False, help_text="Kỳ đánh giá năm trước")
+    self_assessment_due = serializers.DateField(required=False, help_text="Hạn nộp tự đánh giá")
+    explanation_due = serializers.DateField(required=False, help_text="Hạn giải trình")
+    publication_due = serializers.DateField(required=False, help_text="Hạn công bố kết quả")
 
 
 class IndexTransitionSerializer(serializers.Serializer):

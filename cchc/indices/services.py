@@ -322,13 +322,52 @@ def _writable(cycle: AssessmentCycle, expected_state: str | None = None) -> None
         raise ConflictError(f"Thao tác này chỉ làm được ở bước “{label}” (kỳ đang ở “{CycleState(cycle.state).label}”).", code="wrong_state")
 
 
+DEADLINE_FIELDS = {"self_assessment_due": "hạn nộp tự đánh giá", "explanation_due": "hạn giải trình", "publication_due": "hạn công bố kết quả"}
+
+
+def _cycle_deadlines(deadlines: Mapping[str, object], year: int) -> dict:
+    """Validate the deadlines of a new cycle: known keys, dates, within the year or the next, in order."""
+    import datetime as dt
+
+    unknown = set(deadlines) - set(DEADLINE_FIELDS)
+    if unknown:
+        raise DomainError(f"Không có hạn {sorted(unknown)[0]!r}.", code="invalid", field=sorted(unknown)[0])
+    out, last = {}, None
+    for key, label in DEADLINE_FIELDS.items():
+        value = deadlines.get(key)
+        if value in (None, ""):
+            continue
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                raise DomainError(f"{label.capitalize()} không phải ngày hợp lệ.", code="invalid", field=key) from None
+        if not dt.date(year, 1, 1) <= value <= dt.date(year + 1, 12, 31):
+            raise DomainError(f"{label.capitalize()} phải nằm trong năm {year} hoặc năm {year + 1}.", code="invalid", field=key)
+        if last is not None and value < last[1]:
+            raise DomainError(f"{label.capitalize()} ({value:%d/%m/%Y}) không được trước {last[0]} ({last[1]:%d/%m/%Y}).",
+                              code="invalid", field=key)
+        out[key], last = value, (label, value)
+    return out
+
+
 @transaction.atomic
 def cycle_open(
     *, criteria_set: CriteriaSet, organiser, year: int, units: Iterable, actor=None, name: str | None = None,
     previous: AssessmentCycle | None = None, groups: Mapping[int, str] | None = None,
+    deadlines: Mapping[str, object] | None = None,
 ) -> AssessmentCycle:
-    """Mở kỳ đánh giá for a year and a set of units (state draft). Groups default to the unit kind."""
+    """Mở kỳ đánh giá for a year and a set of units (state draft). Groups default to the unit kind.
+
+    `deadlines`: optional dates {"self_assessment_due", "explanation_due", "publication_due"}, each between
+    1/1 of the year and 31/12 of the next year, in that order (equal dates allowed).
+    """
     _require(actor, "appraise", organiser)
+    if criteria_set is None:
+        raise DomainError("Chọn bộ tiêu chí.", code="required", field="criteria_set")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise DomainError("Năm đánh giá phải là số từ 2000 đến 2100.", code="invalid", field="year")
+    dates = _cycle_deadlines(deadlines or {}, year)
     units = list(units)
     if not units:
         raise DomainError("Kỳ đánh giá cần ít nhất một đơn vị.", code="no_units", field="units")
@@ -337,14 +376,17 @@ def cycle_open(
             if not can(actor, "appraise", u):
                 raise ForbiddenError(f"Đơn vị {u.name} nằm ngoài phạm vi của bạn.")
     if previous is not None and previous.year >= year:
-        raise DomainError("Kỳ trước phải thuộc năm trước.", code="invalid", field="previous")
+        raise DomainError(f"Kỳ năm trước phải thuộc năm trước {year} (kỳ đã chọn là năm {previous.year}).", code="invalid", field="previous")
+    if previous is not None and previous.organiser_id != organiser.pk:
+        raise DomainError("Kỳ năm trước phải do cùng đơn vị tổ chức.", code="invalid", field="previous")
     cycle = AssessmentCycle.objects.create(
-        criteria_set=criteria_set, organiser=organiser, year=year, previous=previous,
+        criteria_set=criteria_set, organiser=organiser, year=year, previous=previous, **dates,
         name=name or f"{criteria_set.name} — năm {year}", created_by=actor if getattr(actor, "pk", None) else None,
     )
     groups = groups or {}
     CycleUnit.objects.bulk_create([CycleUnit(cycle=cycle, unit=u, group=groups.get(u.pk) or u.kind) for u in units])
-    audit_record(actor=actor, action="indices.cycle.open", obj=cycle, to_state=cycle.state, data={"units": len(units), "year": year})
+    audit_record(actor=actor, action="indices.cycle.open", obj=cycle, to_state=cycle.state,
+                 data={"units": len(units), "year": year, **{k: v.isoformat() for k, v in dates.items()}})
     return cycle
 
 

@@ -6,6 +6,7 @@ app_name = "indices"
 # `indices:home` (/chi-so/) and `indices:import` are pages of `surveys` (they read published national
 # results); cchc/urls.py adds them to this namespace so that indices never imports surveys.
 urlpatterns = [
+    path("chi-so/ky/mo-ky/", views.cycle_new, name="cycle_new"),
     path("chi-so/ky/<int:pk>/", views.cycle_detail, name="cycle"),
     path("chi-so/ky/<int:pk>/chuyen-buoc/", views.cycle_transition, name="transition"),
     path("chi-so/ky/<int:pk>/don-vi/<int:unit_id>/", views.unit_sheet, name="sheet"),

@@ -28,6 +28,8 @@ from .models import Assessment, CycleState, CycleUnit
 # "Quảng Ninh, 92,18" / "Quảng Ninh; 92.18" / "Quảng Ninh<TAB>92,18%" / "92,18": the value is the last number.
 PEER_LINE = re.compile(r"^(?:(?P<name>.*?)\s*[,;\t]\s*)?(?P<value>\d+(?:[.,]\d+)?)\s*%?$")
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 NEXT_STATE_LABEL = {
     workflow.SELF_ASSESSMENT: "Bắt đầu tự đánh giá",
     workflow.APPRAISAL_1: "Chuyển sang thẩm định lần 1",
@@ -60,6 +62,75 @@ def _home_province(user):
     if user.unit_id:
         return user.unit.province_unit
     return None
+
+
+# groups a new cycle can be opened for (internal index: departments or communes/wards/special zones)
+OPEN_GROUPS = {
+    "department": ("Sở, ban, ngành", ["department"]),
+    "commune": ("UBND xã, phường, đặc khu", ["commune", "ward", "special_zone"]),
+}
+DEADLINE_INPUTS = [("self_assessment_due", "Hạn nộp tự đánh giá"), ("explanation_due", "Hạn giải trình"),
+                   ("publication_due", "Hạn công bố kết quả")]
+
+
+@login_required
+def cycle_new(request):
+    """Mở kỳ đánh giá mới: criteria set, year, units (by group or one by one), previous-year cycle, deadlines.
+
+    Only the PAR office of the province (appraise); errors name the field and keep what was typed.
+    """
+    from cchc.units.models import Unit
+
+    user = _staff(request)
+    organiser = _home_province(user)
+    if organiser is None or not can(user, "appraise", organiser):
+        raise PermissionDenied
+    sets = selectors.criteria_sets_visible(user).filter(is_template=False).order_by("-year", "name")
+    previous_cycles = selectors.cycles_visible(user).filter(organiser=organiser).order_by("-year", "name")
+    candidates = {
+        key: list(Unit.objects.filter(province=organiser, kind__in=kinds, is_active=True).order_by("name"))
+        for key, (_label, kinds) in OPEN_GROUPS.items()
+    }
+    form = {"criteria_set": "", "year": str(dt.date.today().year), "name": "", "group": "department", "units": [], "previous": "",
+            **{k: "" for k, _ in DEADLINE_INPUTS}}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form.update({k: request.POST.get(k, "").strip() for k in ("criteria_set", "year", "name", "group", "previous",
+                                                                  *(k for k, _ in DEADLINE_INPUTS))})
+        form["units"] = request.POST.getlist("units")
+        try:
+            cs = sets.filter(pk=int(form["criteria_set"])).first() if form["criteria_set"].isdigit() else None
+            if cs is None:
+                raise DomainError("Chọn bộ tiêu chí.", field="criteria_set")
+            if not form["year"].isdigit():
+                raise DomainError("Năm đánh giá phải là số (ví dụ 2026).", field="year")
+            if form["group"] not in OPEN_GROUPS:
+                raise DomainError("Chọn nhóm đơn vị được đánh giá.", field="group")
+            pool = {str(u.pk): u for u in candidates[form["group"]]}
+            chosen = [pool[x] for x in form["units"] if x in pool]
+            if form["units"] and len(chosen) != len(form["units"]):
+                raise DomainError("Đơn vị được chọn không thuộc nhóm đã chọn.", field="units")
+            units = chosen or list(pool.values())
+            previous = None
+            if form["previous"]:
+                previous = previous_cycles.filter(pk=int(form["previous"])).first() if form["previous"].isdigit() else None
+                if previous is None:
+                    raise DomainError("Kỳ năm trước không hợp lệ.", field="previous")
+            kinds = OPEN_GROUPS[form["group"]][1]
+            cycle = services.cycle_open(
+                criteria_set=cs, organiser=organiser, year=int(form["year"]), units=units, actor=user, name=form["name"] or None,
+                previous=previous, groups={u.pk: form["group"] if u.kind in kinds else u.kind for u in units},
+                deadlines={k: form[k] for k, _ in DEADLINE_INPUTS if form[k]},
+            )
+        except DomainError as exc:
+            errors[exc.field or "form"] = exc.message
+        else:
+            messages.success(request, f"Đã mở kỳ đánh giá “{cycle.name}” với {len(units)} đơn vị.")
+            return redirect("indices:cycle", pk=cycle.pk)
+    return render(request, "indices/cycle_new.html", {
+        "organiser": organiser, "sets": sets, "previous_cycles": previous_cycles, "form": form, "errors": errors,
+        "groups": [(k, label, candidates[k]) for k, (label, _kinds) in OPEN_GROUPS.items()], "deadlines": DEADLINE_INPUTS,
+    }, status=400 if errors else 200)
 
 
 def _progress(cycle):
@@ -249,6 +320,12 @@ def results(request, pk: int):
     """Bảng kết quả: ranks with arrows vs last year, field heat map (fields × units, colour by % of max)."""
     user = _staff(request)
     cycle = _cycle(request, pk)
+    fmt = request.GET.get("format")
+    if fmt in {"xlsx", "pdf"}:
+        body = reports.ranking_xlsx(cycle_id=cycle.pk, user=user) if fmt == "xlsx" else reports.ranking_pdf(cycle_id=cycle.pk, user=user)
+        response = HttpResponse(body, content_type={"xlsx": XLSX_TYPE, "pdf": "application/pdf"}[fmt])
+        response["Content-Disposition"] = f'attachment; filename="xep-hang-ky-{cycle.pk}.{fmt}"'
+        return response
     rows = selectors.cycle_results(cycle=cycle, user=user)
     fields = OrderedDict()
     for r in rows:

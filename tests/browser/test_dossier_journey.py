@@ -111,7 +111,7 @@ def test_citizen_to_officer_to_specialist_and_back_to_the_citizen(page, live_ser
     page.fill("input[name=token]", token.lower())
     page.get_by_role("button", name="Tra cứu").click()
     expect(page.locator("#lookup-result")).to_contain_text("Đã trả kết quả")
-    expect(page.locator("#result-check")).to_contain_text("Chữ ký hợp lệ")
+    expect(page.locator("#result-check")).to_contain_text("Chữ ký số hợp lệ, tài liệu không bị sửa đổi")
     expect(page.locator("#result-check")).to_contain_text(journey_world["dept"].name)
     with page.expect_download() as download:
         page.locator("#download-result").click()

@@ -140,9 +140,22 @@ def _import_figures(cycle, units, figures, office) -> None:
         services.criterion_data_import(cycle=cycle, actor=office, source="dossier_statistics (hệ thống một cửa điện tử)", rows=rows)
 
 
+def _import_survey(cycle, units, office, rng, quality) -> None:
+    """Survey components (điểm điều tra xã hội học) of every unit, better for better units."""
+    from . import services
+    from .models import Criterion, ScoringMethod
+
+    survey = list(Criterion.objects.filter(criteria_set_id=cycle.criteria_set_id, is_leaf=True, method=ScoringMethod.SURVEY))
+    if survey:
+        services.survey_scores_import(cycle=cycle, actor=office, rows=[
+            {"unit": u.code, "code": c.code, "points": str(_q(float(c.max_points) * min(1.0, 0.7 + 0.3 * quality[u.pk] + rng.uniform(-0.05, 0.05))))}
+            for u in units for c in survey
+        ])
+
+
 def _run_cycle_2025(cs, organiser, units, office, rng, groups, stdout):
     from . import services
-    from .models import Assessment, Criterion, CycleState, ScoringMethod
+    from .models import Assessment, CycleState
 
     figures = dossier_figures(units, 2025)
     quality = _quality(units, figures, rng)
@@ -151,11 +164,7 @@ def _run_cycle_2025(cs, organiser, units, office, rng, groups, stdout):
     _import_figures(cycle, units, figures, office)
     cycle = services.cycle_transition(cycle=cycle, to_state=CycleState.SELF_ASSESSMENT, actor=office)
     _seed_self_assessment(cycle, units, rng, quality)
-    survey = list(Criterion.objects.filter(criteria_set=cs, is_leaf=True, method=ScoringMethod.SURVEY))
-    services.survey_scores_import(cycle=cycle, actor=office, rows=[
-        {"unit": u.code, "code": c.code, "points": str(_q(float(c.max_points) * min(1.0, 0.7 + 0.3 * quality[u.pk] + rng.uniform(-0.05, 0.05))))}
-        for u in units for c in survey
-    ])
+    _import_survey(cycle, units, office, rng, quality)
     cycle = services.cycle_transition(cycle=cycle, to_state=CycleState.APPRAISAL_1, actor=office)
     # round 1: the PAR office cuts some over-generous self-scores
     full = list(Assessment.objects.filter(cycle=cycle, source="self", self_points__gt=0).select_related("criterion", "unit").order_by("unit__code", "criterion__position"))
@@ -193,6 +202,7 @@ def _run_cycle_2026(cs, organiser, units, office, rng, prev, *, to_appraisal: bo
     # most units have finished their self-assessment by December; a few communes are still at it
     done = units if to_appraisal else [u for u in units if rng.random() < 0.85]
     _seed_self_assessment(cycle, done, rng, quality)
+    _import_survey(cycle, units, office, rng, quality)  # the province's survey of 2026 (mid-year), as for 2025
     if not to_appraisal:
         return cycle
     cycle = services.cycle_transition(cycle=cycle, to_state=CycleState.APPRAISAL_1, actor=office)

@@ -36,18 +36,19 @@ def build(ctx: dict, *, stdout=None) -> None:
         ("admin", Role.SYSTEM_ADMIN, None, "Quản trị hệ thống", {"is_superuser": True, "is_staff": True}),
         ("lanhdao", Role.PROVINCE_LEADER, ctx["province_office"], "Nguyễn Văn Lãnh", {}),
         ("noivu", Role.PAR_OFFICE, deps["noivu"], "Trần Thị Nội Vụ", {}),
-        ("giamdoc.noivu", Role.UNIT_HEAD, deps["noivu"], "Phạm Văn Giám", {}),
-        ("giamdoc.tuphap", Role.UNIT_HEAD, deps["tuphap"], "Lê Văn Pháp", {}),
+        ("giamdoc.noivu", Role.UNIT_HEAD, deps["noivu"], "Phạm Văn Giám", {"position": "Giám đốc"}),
+        ("giamdoc.tuphap", Role.UNIT_HEAD, deps["tuphap"], "Lê Văn Pháp", {"position": "Giám đốc"}),
+        ("phogiamdoc.tuphap", Role.UNIT_HEAD, deps["tuphap"], "Đỗ Thị Hạnh", {"position": "Phó Giám đốc"}),
         ("chuyenvien.tuphap", Role.SPECIALIST, deps["tuphap"], "Võ Thị Chuyên", {}),
         ("chuyenvien.xaydung", Role.SPECIALIST, deps["xaydung"], "Đặng Văn Dựng", {}),
-        ("giamdoc.ttpvhcc", Role.UNIT_HEAD, ctx["service_centre"], "Huỳnh Thị Phục", {}),
+        ("giamdoc.ttpvhcc", Role.UNIT_HEAD, ctx["service_centre"], "Huỳnh Thị Phục", {"position": "Giám đốc"}),
         ("motcua.tinh", Role.ONE_STOP_OFFICER, ctx["service_centre"], "Ngô Thị Một Cửa", {}),
     ]
     pairs = [(c, d) for c, d in zip(ctx["communes"], ctx["desks"], strict=True) if c.short_name in DEMO_COMMUNES]
     for commune, desk in pairs or list(zip(ctx["communes"], ctx["desks"], strict=True))[:3]:
         slug = commune_slug(commune)
         specs += [
-            (f"chutich.{slug}", Role.UNIT_HEAD, commune, f"Chủ tịch UBND {commune.name}", {}),
+            (f"chutich.{slug}", Role.UNIT_HEAD, commune, f"Chủ tịch UBND {commune.name}", {"position": "Chủ tịch"}),
             (f"chuyenvien.{slug}", Role.SPECIALIST, commune, f"Công chức {commune.name}", {}),
             (f"motcua.{slug}", Role.ONE_STOP_OFFICER, desk, f"Một cửa {commune.name}", {}),
         ]

@@ -25,6 +25,10 @@ class User(AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.CITIZEN, db_index=True, verbose_name="vai trò")
     unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="users", verbose_name="đơn vị công tác")
     full_name = models.CharField(max_length=200, blank=True, verbose_name="họ và tên")
+    position = models.CharField(
+        max_length=120, blank=True, verbose_name="chức vụ",
+        help_text="Chức vụ in ở khối chữ ký (vd. Giám đốc, Phó Giám đốc, Chủ tịch, Phó Chủ tịch)",
+    )
     phone = models.CharField(max_length=20, blank=True, db_index=True, verbose_name="điện thoại")
     id_number = models.CharField(max_length=20, blank=True, help_text="Số định danh cá nhân / mã số doanh nghiệp", verbose_name="số định danh cá nhân")
     is_organisation = models.BooleanField(default=False, verbose_name="là tổ chức")

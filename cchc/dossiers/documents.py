@@ -210,6 +210,9 @@ def render_html(kind: str, context: dict) -> str:
         "received_at": vn_datetime((ctx.get("dossier") or {}).get("received_at")),
         "due_at": vn_datetime((ctx.get("dossier") or {}).get("due_at")),
         "new_due_at": vn_datetime(ctx.get("new_due_at")),
+        "previous_due_at": vn_datetime(ctx.get("previous_due_at")),
+        "reprint_printed_at": vn_short_datetime((ctx.get("reprint") or {}).get("printed_at")),
+        "reprint_issued_at": vn_short_datetime((ctx.get("reprint") or {}).get("issued_at")),
         # one rule for the printed fee (catalog.feeparse.fee_label): exempt, a real amount, or "Theo quy định"
         "fee": (ctx.get("dossier") or {}).get("fee_label") or fee_label(amount=(ctx.get("dossier") or {}).get("fee")),
     }
@@ -287,6 +290,8 @@ def sample_context() -> dict:
         "new_due_at": datetime(2026, 3, 13, 17, 0, tzinfo=tz),
         "signer_name": "Phạm Minh Đức",
         "signer_title": "GIÁM ĐỐC",
+        "signature": {"lines": ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"], "name": "Phạm Minh Đức", "mode": "kt"},
+        "drafter": "Trần Thu Hà",
         "officer_phone": "0239 3 888 999",
         "steps": [
             {"from_unit": "Bộ phận một cửa", "from_user": "Lê Văn Quyết", "to_unit": "Sở Tư pháp", "to_user": "Trần Thu Hà",
@@ -351,8 +356,10 @@ def split_requested_documents(text: str) -> tuple[str, list[dict]]:
     return "\n".join(reason_lines).strip(), docs
 
 
-def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=None, extra: dict | None = None) -> dict:
-    """The plain dict a form needs, read from a stored dossier (and its latest apology/pause/steps)."""
+def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=None, extra: dict | None = None,
+                         apology=None) -> dict:
+    """The plain dict a form needs, read from a stored dossier (and its apology — the given one, else the
+    latest — its latest pause, its steps). The apology's signatory is its recorded head, never its drafter."""
     from .models import ResultChannel
     from .selectors import finished_early
 
@@ -395,7 +402,10 @@ def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=
             "received_at": None, "due_at": step.due_at, "done_at": step.finished_at, "result": result,
             "on_time": step.on_time, "note": step.task or step.note,
         })
-    apology = dossier.apologies.order_by("-issued_at").first() if kind == "apology" else None
+    if kind == "apology" and apology is None:
+        apology = dossier.apologies.order_by("-issued_at").first()
+    elif kind != "apology":
+        apology = None
     pause = dossier.pauses.order_by("-started_at").first() if kind == "supplement" else None
     reason = ""
     requested: list[dict] = []
@@ -454,10 +464,19 @@ def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=
         "reason": reason,
         "requested_documents": requested,
         "new_due_at": apology.new_due_at if apology else None,
-        "signer_name": _display(apology.issued_by) if apology else _display(dossier.updated_by),
+        "previous_due_at": apology.due_at if apology else None,
+        "issued_late": bool(apology and apology.issued_late),
+        "signer_name": _display(dossier.updated_by),
         "signer_title": "",
+        "signature": None,
+        "drafter": _display(apology.issued_by) if apology else "",
         "steps": steps,
     }
+    if apology is not None and apology.signatory_id:
+        from .issuance import signature_for
+
+        ctx["signature"] = signature_for(issuer, apology.signatory)
+        ctx["signer_name"] = ctx["signature"]["name"]
     if extra:
         ctx.update(extra)
     return ctx

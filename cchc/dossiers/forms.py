@@ -98,6 +98,7 @@ class ActionForm(forms.Form):
     result_number = forms.CharField(label="Số, ký hiệu", required=False, max_length=80)
     result_summary = forms.CharField(label="Trích yếu", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     result_file = forms.FileField(label="Tệp kết quả (PDF, nếu có)", required=False)
+    signatory = forms.CharField(label="Người ký", required=False, max_length=150)
 
     def full_reason(self) -> str:
         """The reason, followed by one "- <giấy tờ>" line per document to supplement (Mẫu 02's table)."""
@@ -110,7 +111,7 @@ class ActionForm(forms.Form):
     def params(self) -> dict:
         data = self.cleaned_data
         out = {}
-        for key in ("handling_unit_code", "assignee", "task", "note"):
+        for key in ("handling_unit_code", "assignee", "task", "note", "signatory"):
             if data.get(key):
                 out[key] = data[key]
         for key in ("step_allowance", "step_allowance_hours"):
@@ -140,6 +141,7 @@ class ElectronicResultForm(forms.Form):
     result_number = forms.CharField(label="Số, ký hiệu", required=False, max_length=80)
     result_summary = forms.CharField(label="Trích yếu", required=False, max_length=2000)
     result_file = ActionForm.base_fields["result_file"]
+    signatory = forms.CharField(label="Người ký", required=False, max_length=150)
 
     clean_result_file = ActionForm.clean_result_file
 

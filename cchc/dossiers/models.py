@@ -230,6 +230,10 @@ class ElectronicResult(models.Model):
     signer = models.CharField(max_length=255, blank=True, verbose_name="người ký")
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người ban hành")
     issued_at = models.DateTimeField(verbose_name="thời điểm ban hành")
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="người ký", help_text="Người đứng đầu (hoặc cấp phó ký thay) của cơ quan giải quyết",
+    )
 
     class Meta:
         verbose_name = "kết quả điện tử"
@@ -301,7 +305,7 @@ class DossierPause(models.Model):
 
 
 class ApologyLetter(models.Model):
-    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (issued before the due time)."""
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả: before the due time, or after it (marked `issued_late`)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="apologies", verbose_name="hồ sơ")
     issued_at = models.DateTimeField(verbose_name="thời điểm ban hành")
@@ -310,6 +314,14 @@ class ApologyLetter(models.Model):
     reason = models.TextField(verbose_name="lý do")
     due_at = models.DateTimeField(help_text="Hạn giải quyết lúc xin lỗi", verbose_name="hạn giải quyết")
     new_due_at = models.DateTimeField(help_text="Ngày hẹn lại", verbose_name="hạn mới")
+    issued_late = models.BooleanField(
+        default=False, verbose_name="lập khi đã quá hạn",
+        help_text="Phiếu lập sau thời hạn giải quyết (hồ sơ đã quá hạn); hồ sơ vẫn tính là trễ hạn trong thống kê",
+    )
+    signatory = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="người ký", help_text="Người đứng đầu (hoặc cấp phó ký thay) của cơ quan giải quyết",
+    )
 
     class Meta:
         verbose_name = "thư xin lỗi"
@@ -393,3 +405,55 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient}"
+
+
+class IssuedDocument(models.Model):
+    """Văn bản đã phát hành: the fields a form printed when it was issued, with its number and time.
+
+    Reprints render `content`, never the dossier's current state, so a receipt reprinted after an apology
+    still shows the original appointment; later changes appear on their own documents (apology, …).
+    """
+
+    KIND_CHOICES = [
+        ("receipt", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+        ("supplement", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+        ("rejection", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+        ("apology", "Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    ]
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="issued_documents", verbose_name="hồ sơ")
+    kind = models.CharField(max_length=20, choices=KIND_CHOICES, verbose_name="loại văn bản")
+    number = models.CharField(max_length=60, blank=True, verbose_name="số văn bản")
+    issued_at = models.DateTimeField(verbose_name="thời điểm phát hành")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người lập")
+    apology = models.OneToOneField(ApologyLetter, null=True, blank=True, on_delete=models.CASCADE, related_name="document", verbose_name="phiếu xin lỗi")
+    content = models.JSONField(verbose_name="nội dung đã in", help_text="Các trường văn bản đã in lúc phát hành")
+    prints = models.PositiveIntegerField(default=0, verbose_name="số lần in")
+    last_printed_at = models.DateTimeField(null=True, blank=True, verbose_name="lần in gần nhất")
+
+    class Meta:
+        verbose_name = "văn bản đã phát hành"
+        verbose_name_plural = "văn bản đã phát hành"
+        ordering = ["dossier", "issued_at", "id"]
+        indexes = [models.Index(fields=["dossier", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.number}"
+
+
+class ApologyPublication(models.Model):
+    """Công khai xin lỗi: a unit's choice to publish its apology letters on the public page (audited)."""
+
+    unit = models.OneToOneField("units.Unit", on_delete=models.CASCADE, related_name="apology_publication", verbose_name="đơn vị")
+    enabled = models.BooleanField(default=False, verbose_name="công khai")
+    enabled_since = models.DateTimeField(null=True, blank=True, verbose_name="công khai từ",
+                                         help_text="Chỉ công khai phiếu lập từ thời điểm này")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người cập nhật")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="cập nhật lúc")
+
+    class Meta:
+        verbose_name = "công khai xin lỗi"
+        verbose_name_plural = "công khai xin lỗi"
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {'công khai' if self.enabled else 'không công khai'}"

@@ -49,12 +49,14 @@ def electronic_result_issue(
     number: str = "",
     summary: str = "",
     lookup_url: str = "",
-    signer_name: str = "",
+    signatory=None,
 ):
     """Ký số và phát hành kết quả điện tử of a settled dossier; returns the ElectronicResult row.
 
     Raises ConflictError (409) when the dossier has no result yet, DomainError (400) for a file that is
-    not a PDF, ForbiddenError (403, from the record service) when the actor may not process it.
+    not a PDF, ForbiddenError (403, from the record service) when the actor may not process it, ConflictError
+    409 `no_signatory` when the issuing unit has no head recorded. The signatory is a head of the issuing unit
+    (`signatory`: a username or user, else its head); the actor is recorded as the drafter.
     """
     from cchc.accounts.permissions import can
 
@@ -68,6 +70,10 @@ def electronic_result_issue(
             "chỉ phát hành kết quả điện tử sau khi có kết quả.",
             code="not_settled",
         )
+    from .issuance import signatory_resolve, signature_for
+
+    unit = issuing_unit(dossier)
+    signer = signatory_resolve(unit=unit, chosen=signatory, what="result")
     if source_pdf is not None:
         if len(source_pdf) > MAX_RESULT_BYTES:
             raise DomainError("file: tệp kết quả quá lớn (tối đa 20 MB).", code="too_large", field="file")
@@ -79,10 +85,10 @@ def electronic_result_issue(
 
         ctx = dossier_form_context(dossier, "result", lookup_url=lookup_url)
         ctx["result"] = {"title": title or dossier.procedure.name, "number": number, "summary": summary}
-        if signer_name:
-            ctx["signer_name"] = signer_name
+        ctx["signature"] = signature_for(unit, signer)
+        ctx["signer_name"] = ctx["signature"]["name"]
+        ctx["drafter"] = actor.display_name() if hasattr(actor, "display_name") else ""
         pdf = render_pdf("result", ctx)
-    unit = issuing_unit(dossier)
     files = signing.ensure_for_unit(unit)
     try:
         signed = signing.sign_pdf(
@@ -95,7 +101,7 @@ def electronic_result_issue(
     try:
         return electronic_result_record(
             dossier=dossier, actor=actor, file_path=rel, sha256=hashlib.sha256(signed).hexdigest(), size=len(signed),
-            signed=True, signer=unit.name,
+            signed=True, signer=unit.name, signatory=signer,
         )
     except Exception:
         target.unlink(missing_ok=True)

@@ -151,8 +151,13 @@ def q_supplemented_in(start, end) -> Q:
     return Q(Exists(DossierPause.objects.filter(dossier=OuterRef("pk"), kind=PauseKind.SUPPLEMENT, started_at__gte=start, started_at__lt=end)))
 
 
-def q_apologised_in(start, end) -> Q:
-    return Q(Exists(ApologyLetter.objects.filter(dossier=OuterRef("pk"), issued_at__gte=start, issued_at__lt=end)))
+def q_apologised_in(start, end, *, late: bool | None = None) -> Q:
+    """Dossiers with an apology letter issued in the period; `late=True`: letters issued when the dossier was
+    already past its due time (đã quá hạn). The letter never changes `due_at`, so such dossiers stay late."""
+    letters = ApologyLetter.objects.filter(dossier=OuterRef("pk"), issued_at__gte=start, issued_at__lt=end)
+    if late is not None:
+        letters = letters.filter(issued_late=late)
+    return Q(Exists(letters))
 
 
 def statistic_filters(start: datetime, end: datetime, *, now: datetime | None = None) -> dict[str, Q]:
@@ -175,6 +180,7 @@ def statistic_filters(start: datetime, end: datetime, *, now: datetime | None = 
         "rejected": q_closed_as(wf.REJECTED, start, end),
         "withdrawn": q_closed_as(wf.WITHDRAWN, start, end),
         "apology_issued": q_apologised_in(start, end),
+        "apology_issued_late": q_apologised_in(start, end, late=True),
         "received_online": new & Q_ONLINE,
         "received_with_electronic_documents": new & Q_ELECTRONIC_DOCUMENTS,
         "settled_with_electronic_result": settled & Q_ELECTRONIC_RESULT,
@@ -696,3 +702,87 @@ def online_services(*, query: str = "", on_date: date | None = None) -> list[int
     counts = {pk: procedure_filing_counts(province=unit, on_date=on_date) for pk, unit in provinces.items()}
     rows.sort(key=lambda row: (-counts[row[1]].get(row[2], 0), row[4], row[3]))
     return [row[0] for row in rows]
+
+
+# ---------------------------------------------------------------------------------------------- signatories
+
+def unit_signatories(unit) -> list:
+    """Người ký of documents issued by `unit`: its active heads (role "Người đứng đầu đơn vị"), the head first,
+    then deputies ("Phó …", who sign "KT."), by name. Empty when the unit has no head recorded."""
+    from cchc.accounts.models import Role, User
+
+    from .signatory import is_deputy
+
+    if unit is None:
+        return []
+    heads = list(User.objects.filter(unit=unit, role=Role.UNIT_HEAD, is_active=True).order_by("full_name", "username"))
+    return sorted(heads, key=lambda u: (is_deputy(u.position), u.full_name or u.username))
+
+
+# ---------------------------------------------------------------------------------------------- apologies
+
+def q_awaiting_apology(now: datetime) -> Q:
+    """Quá hạn chưa có phiếu xin lỗi: open and overdue at `now` (the statistics' definition), and no letter
+    promises a date still ahead (no letter at all, or the last promise has passed too)."""
+    return q_overdue_at(now) & (Q(promised_at__isnull=True) | Q(promised_at__lte=now))
+
+
+def late_without_apology(*, units, now: datetime | None = None) -> QuerySet:
+    """Hồ sơ quá hạn chưa có phiếu xin lỗi (còn hiệu lực) of dossiers handled by (or received at, when not yet
+    handed over) `units`, most overdue first: the unit head's work list."""
+    now = now or timezone.now()
+    handled = Q(handling_unit__in=units) | (Q(handling_unit__isnull=True) & Q(unit__in=units))
+    return (Dossier.objects.filter(handled).filter(q_awaiting_apology(now))
+            .select_related("procedure", "unit", "handling_unit", "assignee").order_by("due_at", "id"))
+
+
+def apology_counts(*, units, now: datetime | None = None) -> dict:
+    """Counts for the head's dashboard: overdue without a letter, letters issued late / on time this year."""
+    now = now or timezone.now()
+    start = datetime(timezone.localtime(now).year, 1, 1, tzinfo=timezone.get_current_timezone())
+    letters = ApologyLetter.objects.filter(Q(issuing_unit__in=units), issued_at__gte=start, issued_at__lt=now)
+    return {
+        "awaiting": late_without_apology(units=units, now=now).count(),
+        "issued_late": letters.filter(issued_late=True).count(),
+        "issued_before_due": letters.filter(issued_late=False).count(),
+    }
+
+
+def mask_name(name: str, kind: str = "person") -> str:
+    """Tên che bớt for public pages: a person's name as initials ("Nguyễn Thị Ánh" → "N.T.A."); an
+    organisation's name is public and kept."""
+    if kind == "organisation":
+        return name
+    parts = [p for p in (name or "").split() if p]
+    return "".join(f"{p[0].upper()}." for p in parts) or "—"
+
+
+def published_apologies(*, province=None, unit=None, limit: int = 200) -> list[dict]:
+    """Phiếu xin lỗi công khai: letters of units that chose to publish them, issued since they chose it, newest
+    first. Only what the public page may show: unit, procedure, dates, reason, masked applicant."""
+    from .models import ApologyPublication
+
+    pubs = ApologyPublication.objects.filter(enabled=True, enabled_since__isnull=False).select_related("unit")
+    if unit is not None:
+        pubs = pubs.filter(unit=unit)
+    if province is not None:
+        pubs = pubs.filter(Q(unit__province=province) | Q(unit=province))
+    since = {p.unit_id: p.enabled_since for p in pubs}
+    if not since:
+        return []
+    rows = []
+    letters = (ApologyLetter.objects.filter(issuing_unit_id__in=list(since))
+               .select_related("issuing_unit", "dossier__procedure", "dossier").order_by("-issued_at", "-id"))
+    for letter in letters[: limit * 2]:
+        if letter.issued_at < since[letter.issuing_unit_id]:
+            continue
+        d = letter.dossier
+        rows.append({
+            "unit": letter.issuing_unit.name, "procedure_code": d.procedure.code, "procedure_name": d.procedure.name,
+            "applicant": mask_name(d.applicant_name, d.applicant_kind), "issued_at": letter.issued_at,
+            "original_due_at": d.original_due_at or letter.due_at, "previous_due_at": letter.due_at,
+            "new_due_at": letter.new_due_at, "reason": letter.reason, "issued_late": letter.issued_late,
+        })
+        if len(rows) >= limit:
+            break
+    return rows

@@ -410,6 +410,9 @@ def dossier_receive(
                   "received_at": dossier.received_at, "due_at": dossier.due_at,
                   "province_procedure": dossier.province_procedure_id, "calendar": dossier.calendar_stamp},
         )
+        from .issuance import document_snapshot
+
+        document_snapshot(dossier, "receipt", actor=actor, at=dossier.received_at)
     dossier.missing_documents = missing
     return dossier
 
@@ -633,6 +636,7 @@ def dossier_transition(
         if start and at < start:
             raise DomainError("at: thời điểm thao tác trước thời điểm tiếp nhận hồ sơ.", code="before_intake", field="at")
         data: dict = {}
+        letter = None
         if action == wf.ACCEPT:
             _start_clock(d, d.province_procedure, at)
             data = {"received_at": d.received_at, "due_at": d.due_at}
@@ -658,7 +662,7 @@ def dossier_transition(
         elif action in (wf.SUPPLY, wf.RESUME):
             data = _end_pause(d, actor, at)
         elif action == wf.APOLOGISE:
-            data = _apologise(d, actor=actor, at=at, reason=reason, params=params)
+            data, letter = _apologise(d, actor=actor, at=at, reason=reason, params=params)
         elif action == wf.COMPLETE:
             if d.paused_since:
                 data = _end_pause(d, actor, at)
@@ -686,34 +690,57 @@ def dossier_transition(
         d.save()
         audit_record(actor=actor, action=f"dossier.{action}", obj=d, from_state=tr.from_state, to_state=tr.to_state,
                      reason=reason, data=data, at=at if at < now else None)
+        _snapshot_issued(d, action, actor=actor, at=at, apology=letter if action == wf.APOLOGISE else None)
     return d
 
 
-def _apologise(d: Dossier, *, actor, at: datetime, reason: str, params: dict) -> dict:
+# The form each action issues (Mẫu 01 at acceptance, 02, 03, 04): frozen at issue, reprinted as issued.
+ISSUED_BY_ACTION = {wf.ACCEPT: "receipt", wf.REQUEST_SUPPLEMENT: "supplement", wf.REJECT: "rejection", wf.APOLOGISE: "apology"}
+
+
+def _snapshot_issued(d: Dossier, action: str, *, actor, at: datetime, apology=None) -> None:
+    kind = ISSUED_BY_ACTION.get(action)
+    if kind is None:
+        return
+    from .issuance import document_snapshot
+
+    document_snapshot(d, kind, actor=actor, at=at, apology=apology)
+
+
+def _apologise(d: Dossier, *, actor, at: datetime, reason: str, params: dict) -> tuple[dict, ApologyLetter]:
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả, before the due time or after it (the dossier already late:
+    `issued_late`, printed "đã quá hạn"; `due_at` never moves, so lateness stays in the statistics).
+
+    Signed by a head of the competent agency (handling unit, else the desk's unit): `signatory` (username) or
+    its head by default; no head recorded → 409 `no_signatory`. The drafter is the actor.
+    """
+    from .issuance import signatory_resolve
+
     current = d.promised_at or d.due_at
     if current is None:
         raise ConflictError("Hồ sơ chưa có hạn giải quyết.", code="no_due")
-    if at >= current:
-        raise ConflictError(
-            f"Phiếu xin lỗi phải được phát hành trước thời hạn trả kết quả ({timezone.localtime(current, LOCAL_TZ):%H:%M %d/%m/%Y}).",
-            code="apology_too_late",
-        )
     new_due = params.get("new_due_at")
     if new_due in (None, ""):
         raise DomainError("new_due_at: bắt buộc ghi ngày hẹn trả kết quả mới.", code="required", field="new_due_at")
     new_due = as_aware(new_due, field="new_due_at")
-    if new_due <= current:
+    floor = max(current, at)
+    if new_due <= floor:
+        what = "hạn hiện tại" if floor == current else "thời điểm lập phiếu"
         raise DomainError(
-            f"new_due_at: ngày hẹn mới phải sau hạn hiện tại ({timezone.localtime(current, LOCAL_TZ):%H:%M %d/%m/%Y}).",
+            f"new_due_at: ngày hẹn mới phải sau {what} ({timezone.localtime(floor, LOCAL_TZ):%H:%M %d/%m/%Y}).",
             code="not_after_due", field="new_due_at",
         )
-    ApologyLetter.objects.create(
+    issuer = d.handling_unit or d.unit
+    signer = signatory_resolve(unit=issuer, chosen=params.get("signatory"), what="apology")
+    late = bool(d.due_at and at > d.due_at)
+    letter = ApologyLetter.objects.create(
         dossier=d, issued_at=at, issued_by=actor if getattr(actor, "pk", None) else None,
-        issuing_unit=getattr(actor, "unit", None), reason=reason, due_at=current, new_due_at=new_due,
+        issuing_unit=issuer, reason=reason, due_at=current, new_due_at=new_due, issued_late=late, signatory=signer,
     )
     d.promised_at = new_due
     d.apology_count += 1
-    return {"due_at": d.due_at, "previous_promise": current, "new_due_at": new_due}
+    return {"due_at": d.due_at, "previous_promise": current, "new_due_at": new_due, "issued_late": late,
+            "signatory": signer.get_username(), "issuing_unit": issuer.code}, letter
 
 
 def _wrapper(action: str):
@@ -852,7 +879,7 @@ def document_store(*, dossier: Dossier, uploaded_file, ext: str, content_type: s
 
 
 def electronic_result_record(*, dossier, actor, file_path: str, sha256: str, size: int = 0, signed: bool = False,
-                             signer: str = "", issued_at: datetime | None = None) -> ElectronicResult:
+                             signer: str = "", issued_at: datetime | None = None, signatory=None) -> ElectronicResult:
     """Register a result file (kết quả điện tử) already written under MEDIA_ROOT; marks the dossier."""
     with transaction.atomic():
         d = _lock(dossier)
@@ -860,13 +887,15 @@ def electronic_result_record(*, dossier, actor, file_path: str, sha256: str, siz
         result = ElectronicResult.objects.create(
             dossier=d, file_path=file_path, sha256=sha256, size=size, signed=signed, signer=signer[:255],
             issued_by=actor if getattr(actor, "pk", None) else None, issued_at=issued_at or timezone.now(),
+            signatory=signatory,
         )
         d.has_electronic_result = True
         d.version += 1
         d.updated_by = actor if getattr(actor, "pk", None) else None
         d.save()
         audit_record(actor=actor, action="dossier.electronic_result", obj=d, from_state=d.status, to_state=d.status,
-                     data={"sha256": sha256, "signed": signed, "signer": signer})
+                     data={"sha256": sha256, "signed": signed, "signer": signer,
+                           "signatory": signatory.get_username() if signatory is not None else None})
     return result
 
 

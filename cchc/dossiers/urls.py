@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views, views
+from . import apology_views, dashboard_views, views
 
 app_name = "dossiers"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("mot-cua/ho-so/<str:code>/tep/<int:doc_id>/", views.document_download, name="document"),
     path("mot-cua/so-theo-doi/", views.register_export, name="register"),
     path("mot-cua/thong-ke/", dashboard_views.dashboard, name="dashboard"),
+    path("mot-cua/xin-loi/", apology_views.apologies, name="apologies"),
     # citizens
     path("dich-vu-cong/", views.portal_home, name="portal"),
     path("dich-vu-cong/nop/<int:pp_id>/", views.portal_file, name="portal_file"),
@@ -30,4 +31,5 @@ urlpatterns = [
     path("tra-cuu-ho-so/danh-gia/", views.lookup_rate, name="rate"),
     path("tra-cuu-ho-so/ket-qua/", views.lookup_result_download, name="lookup_result"),
     path("tra-cuu-ho-so/kiem-tra-chu-ky/", views.verify_upload, name="verify"),
+    path("cong-khai-xin-loi/", apology_views.public_apologies, name="public_apologies"),
 ]

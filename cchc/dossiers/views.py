@@ -48,7 +48,7 @@ from cchc.catalog.selectors import procedure_checklist
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
-from . import documents, registers, results, selectors, services
+from . import documents, issuance, registers, results, selectors, services
 from . import workflow as wf
 from .forms import (
     ActionForm,
@@ -81,8 +81,8 @@ ACTION_FIELDS = {
     wf.SUPPLY: [],
     wf.PAUSE: ["reason"],
     wf.RESUME: [],
-    wf.APOLOGISE: ["reason", "new_due_date", "new_due_time"],
-    wf.COMPLETE: ["issue_electronic_result", "result_title", "result_number", "result_summary", "result_file"],
+    wf.APOLOGISE: ["reason", "new_due_date", "new_due_time", "signatory"],
+    wf.COMPLETE: ["issue_electronic_result", "result_title", "result_number", "result_summary", "result_file", "signatory"],
     wf.RETURN: [],
     wf.REJECT: ["reason"],
     wf.WITHDRAW: ["reason"],
@@ -392,14 +392,17 @@ def _detail_context(request, d: Dossier, *, forms_by_action=None, action_error=N
         pdfs.append(("tu-choi", "Phiếu từ chối"))
     if d.apologies.exists():
         pdfs.append(("xin-loi", "Phiếu xin lỗi"))
-    e_results = list(d.electronic_results.order_by("-issued_at"))
+    e_results = list(d.electronic_results.select_related("signatory").order_by("-issued_at"))
+    signatories = selectors.unit_signatories(d.handling_unit or d.unit)
     can_issue = d.status in wf.SETTLED_STATES and _can_process(request.user, d)
     if action_error is not None:
         shown = {a["name"] for a in actions} | ({"e_result"} if can_issue else set())
         action_error["inline"] = action_error["action"] in shown
     return {
         "d": d, "badge": due_badge(d, now), "actions": actions, "steps": steps,
-        "pauses": list(d.pauses.order_by("started_at")), "apologies": list(d.apologies.order_by("issued_at")),
+        "pauses": list(d.pauses.order_by("started_at")),
+        "apologies": list(d.apologies.select_related("signatory", "issued_by", "document").order_by("issued_at")),
+        "signatories": signatories, "signing_unit": d.handling_unit or d.unit,
         "docs": list(d.documents.order_by("id")), "e_results": e_results,
         "e_result_form": ElectronicResultForm(initial={"version": d.version}),
         "can_issue_result": can_issue,
@@ -413,7 +416,8 @@ def _detail_context(request, d: Dossier, *, forms_by_action=None, action_error=N
 def dossier_detail(request, code: str):
     """Chi tiết hồ sơ: data, allowed transitions as buttons, control sheet, pauses, apologies, audit trail."""
     d = _scoped_dossier(request, code)
-    return render(request, "dossiers/detail.html", _detail_context(request, d))
+    opened = request.GET.get("mo") if request.GET.get("mo") in wf.ALLOWED_TRANSITIONS else None
+    return render(request, "dossiers/detail.html", _detail_context(request, d, open_action=opened))
 
 
 @staff_required
@@ -469,7 +473,7 @@ def _issue_result(request, d: Dossier, data: dict):
     return results.electronic_result_issue(
         dossier=d, actor=request.user, source_pdf=upload.read() if upload else None,
         title=data.get("result_title", ""), number=data.get("result_number", ""),
-        summary=data.get("result_summary", ""), lookup_url=_lookup_url(request),
+        summary=data.get("result_summary", ""), lookup_url=_lookup_url(request), signatory=data.get("signatory") or None,
     )
 
 
@@ -516,7 +520,11 @@ def dossier_pdf(request, code: str, slug: str):
         return _error_page(request, 409, "Không bị từ chối", "Hồ sơ này không bị từ chối.")
     if kind == "apology" and not d.apologies.exists():
         return _error_page(request, 409, "Chưa có phiếu xin lỗi", "Hồ sơ này chưa có phiếu xin lỗi.")
-    ctx = documents.dossier_form_context(d, kind, lookup_url=_lookup_url(request))
+    try:
+        ctx = issuance.document_for_print(d, kind, actor=request.user, lookup_url=_lookup_url(request),
+                                          doc_id=request.GET.get("so"))
+    except NotFoundError:
+        raise Http404 from None
     return _pdf_response(documents.render_pdf(kind, ctx), documents.filename_for(kind, d.code))
 
 
@@ -825,7 +833,7 @@ def portal_receipt(request, code: str):
     d = _own_dossier(request, code)
     if not d.received_at:
         return _error_page(request, 409, "Chưa tiếp nhận", "Hồ sơ đang chờ cán bộ tiếp nhận; giấy tiếp nhận có sau khi tiếp nhận.")
-    ctx = documents.dossier_form_context(d, "receipt", lookup_url=_lookup_url(request))
+    ctx = issuance.document_for_print(d, "receipt", actor=request.user, lookup_url=_lookup_url(request))
     return _pdf_response(documents.render_pdf("receipt", ctx), documents.filename_for("receipt", d.code))
 
 

@@ -52,6 +52,11 @@ def make_world(*, time_value=Decimal("3"), time_unit="working_days", effective_f
         "desk_officer": user("motcua.xa", Role.ONE_STOP_OFFICER, desk),
         "other_officer": user("motcua.khac", Role.ONE_STOP_OFFICER, other_centre),
         "leader": user("lanhdao", Role.PROVINCE_LEADER, province),
+        # heads sign apology letters and electronic results (never the specialist who drafted them)
+        "head": user("giamdoc.sotp", Role.UNIT_HEAD, dept, full_name="Lê Văn Pháp", position="Giám đốc"),
+        "deputy": user("phogiamdoc.sotp", Role.UNIT_HEAD, dept, full_name="Trần Thị Phó", position="Phó Giám đốc"),
+        "centre_head": user("giamdoc.trungtam", Role.UNIT_HEAD, centre, full_name="Huỳnh Thị Phục", position="Giám đốc"),
+        "commune_head": user("chutich.xathu", Role.UNIT_HEAD, commune, full_name="Nguyễn Văn Xã", position="Chủ tịch"),
         "admin": User.objects.create_superuser(username="quantri", password="matkhau123", role=Role.SYSTEM_ADMIN),
     }
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0002_vietnamese_labels'),
+        ('dossiers', '0005_checklist_cleanup'),
         ('units', '0003_vietnamese_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -204,6 +204,10 @@ def verify_bytes(data: bytes, *, expected_sha256: str = "") -> ResultCheck:
         root=_root_label(root), issuer=(first.issuer if first else "") or "không rõ",
         detail=modification_detail(facts) if verdict == Verdict.MODIFIED else "",
     )
+    if verdict == Verdict.VALID_UNTRUSTED and first is not None and first.issuer == root.get("name"):
+        explanation = (f"Tài liệu không bị sửa đổi sau khi ký, nhưng chứng thư ký do một cơ quan chứng thực KHÁC mang cùng tên "
+                       f"“{first.issuer}” cấp (khác dấu vân tay với chứng thư gốc mà hệ thống này tin cậy) — có thể là giả mạo. "
+                       "Không xác định được đây là kết quả do cơ quan nhà nước trên hệ thống này phát hành.")
     valid = bool(report.signatures) and all(s.valid and not s.error for s in report.signatures)
     return ResultCheck(
         verdict=str(verdict), title=text.title, explanation=explanation,

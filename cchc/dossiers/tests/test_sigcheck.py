@@ -148,6 +148,14 @@ def test_the_untrusted_verdict_names_the_foreign_issuer(trust_pki):
     assert "Người lạ tự ký" in check.explanation and not check.trusted and check.signature_valid
 
 
+def test_a_different_authority_with_the_same_name_is_not_trusted_and_said_to_be_another_one(trust_pki, tmp_path):
+    impostor = signing.ensure_unit_certificate(code="T99.STP", name="Sở Tư pháp tỉnh Thử nghiệm", base_dir=tmp_path)
+    data = signing.sign_pdf(trust_pki["made"]["unsigned"][0], cert_files=impostor, base_dir=tmp_path)
+    check = results.verify_bytes(data)
+    assert check.verdict == Verdict.VALID_UNTRUSTED and check.issuer == "CA demo CCHC"
+    assert "KHÁC mang cùng tên" in check.explanation
+
+
 # ------------------------------------------------------------------------------------------------ pdfsig
 
 def pdfsig_reading(path) -> dict:
@@ -179,7 +187,7 @@ def test_our_verdict_agrees_with_pdfsig(trust_pki, label):
 # -------------------------------------------------------------------------------------------------- pages
 
 CONTRADICTIONS = {
-    Verdict.MODIFIED: ["Tài liệu không bị sửa đổi: Đúng", "Chữ ký số hợp lệ"],
+    Verdict.MODIFIED: ["Tài liệu không bị sửa đổi: Đúng", "Chữ ký số hợp lệ", "tin cậy"],
     Verdict.UNSIGNED: ["sửa đổi", "Đơn vị ký"],
     Verdict.NOT_PDF: ["PdfReadError", "Error", "Đơn vị ký"],
     Verdict.VALID_UNTRUSTED: ["cơ quan chứng thực mà hệ thống này tin cậy</", "Chữ ký số hợp lệ, tài liệu"],

@@ -32,6 +32,10 @@ class User(AbstractUser):
     phone = models.CharField(max_length=20, blank=True, db_index=True, verbose_name="điện thoại")
     id_number = models.CharField(max_length=20, blank=True, help_text="Số định danh cá nhân / mã số doanh nghiệp", verbose_name="số định danh cá nhân")
     is_organisation = models.BooleanField(default=False, verbose_name="là tổ chức")
+    home_unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="nơi cư trú",
+        help_text="Xã/phường nơi cư trú (người dân): nơi nộp mặc định cho thủ tục cấp xã. Không cấp quyền gì.",
+    )
 
     class Meta:
         verbose_name = "tài khoản"

@@ -173,3 +173,99 @@ def checklist_versions(*, procedure) -> list[Checklist]:
     """Every version of a procedure's checklist, newest first, with `n_items`."""
     return list(Checklist.objects.filter(procedure=procedure).annotate(n_items=Count("items"))
                 .order_by("-effective_from", "-version"))
+
+
+# ---------------------------------------------------------------------------------------------- where a procedure is received
+
+COMMUNE_LEVEL_KINDS = frozenset({"commune", "ward", "special_zone"})
+
+
+def commune_of(unit):
+    """The commune/ward/special zone a unit is or belongs to (a commune desk's commune), else None."""
+    if unit is None:
+        return None
+    if unit.kind in COMMUNE_LEVEL_KINDS:
+        return unit
+    parent = unit.parent if unit.parent_id else None
+    if parent is not None and parent.kind in COMMUNE_LEVEL_KINDS:
+        return parent
+    return None
+
+
+def procedure_offered_at(*, unit, procedure, on_date: dt.date, online: bool = False) -> ProvinceProcedure | None:
+    """Thủ tục có được tiếp nhận tại đơn vị này không: THE rule, used by the portal, the desk, the API and services.
+
+    Returns the publication row (ProvinceProcedure) that applies at `unit` on `on_date`, or None.
+    - Only rows of the unit's province in force on the date, for an active procedure.
+    - A row naming this unit as its desk (nơi tiếp nhận) wins.
+    - Otherwise a row without a desk at the unit's level: a commune-level row applies at every commune,
+      ward and special zone of the province and the one-stop desks under them — Decree 118/2025/NĐ-CP
+      receives dossiers regardless of administrative boundary within the province (docs/dossiers.md);
+      a row without a level applies at both levels. A row naming another desk does not apply here.
+    - `online=True` also requires an online service (một phần / toàn trình) on that row.
+    Among several rows, the latest effective_from wins (then the highest id).
+    """
+    province = unit.province_unit
+    if province is None or procedure is None or not getattr(procedure, "is_active", True):
+        return None
+    rows = list(
+        ProvinceProcedure.objects.select_related("procedure", "desk", "handling_unit")
+        .filter(in_force_q(on_date), province=province, procedure=procedure)
+        .order_by("-effective_from", "-id")
+    )
+    if online:
+        rows = [r for r in rows if r.online_level != "none"]
+    for row in rows:
+        if row.desk_id == unit.pk:
+            return row
+    from cchc.units.selectors import unit_level
+
+    level = unit_level(unit)
+    for row in rows:
+        if row.desk_id is None and (row.level or "") in (level, ""):
+            return row
+    return None
+
+
+def receiving_desk(unit):
+    """Nơi tiếp nhận thực tế của một xã: its active one-stop desk (bộ phận một cửa) if it has one, else itself."""
+    from cchc.units.models import Unit, UnitKind
+
+    if unit is not None and unit.kind in COMMUNE_LEVEL_KINDS:
+        desk = Unit.objects.filter(parent=unit, kind=UnitKind.ONE_STOP_DESK, is_active=True).order_by("code").first()
+        if desk is not None:
+            return desk
+    return unit
+
+
+def publication_needs_place_choice(pp: ProvinceProcedure) -> bool:
+    """A commune-level publication without a fixed desk: the applicant chooses the commune that receives it."""
+    return pp.desk_id is None and pp.level == "commune"
+
+
+def publication_fixed_desk(pp: ProvinceProcedure):
+    """Nơi tiếp nhận of a publication that names one place (its desk, else the province's service centre for a
+    province-level row), or None when the applicant must choose a commune or no desk receives it."""
+    from cchc.units.models import Unit, UnitKind
+
+    if pp.desk_id:
+        return pp.desk
+    if publication_needs_place_choice(pp):
+        return None
+    return Unit.objects.filter(parent=pp.province, kind=UnitKind.SERVICE_CENTRE, is_active=True).order_by("code").first()
+
+
+def communes_offering(*, pp: ProvinceProcedure, q: str = ""):
+    """Xã, phường, đặc khu of the publication's province that receive a commune-level procedure, by name.
+
+    `q` narrows by folded name (diacritics and case ignored) or code. Unordered beyond name; paginate the result.
+    """
+    from cchc.core.textfold import fold
+    from cchc.units.models import Unit
+
+    qs = Unit.objects.filter(province=pp.province, kind__in=COMMUNE_LEVEL_KINDS, is_active=True)
+    q = (q or "").strip()
+    if q:
+        folded = fold(q)
+        qs = qs.filter(Q(name_folded__contains=folded) | Q(code__iexact=q))
+    return qs.order_by("name_folded", "code")

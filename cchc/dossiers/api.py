@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.db import IntegrityError, transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -19,7 +18,7 @@ from rest_framework.views import APIView
 from cchc.core.errors import DomainError, NotFoundError
 
 from . import selectors, services
-from .models import IdempotencyRecord
+from .idempotency import idempotent_create
 from .serializers import (
     ChecklistSerializer,
     DocumentSerializer,
@@ -99,54 +98,24 @@ class DossierListCreateView(ListAPIView):
                                      description="Khoá chống tạo trùng: gửi lại cùng khoá nhận lại đúng phản hồi đầu tiên")],
     )
     def post(self, request, *args, **kwargs):
-        key = (request.headers.get("Idempotency-Key") or "").strip()
-        if len(key) > 200:
-            raise DomainError("Idempotency-Key: tối đa 200 ký tự.", code="invalid", field="Idempotency-Key")
+        key = request.headers.get("Idempotency-Key") or ""
         body_hash = _canonical_hash(request.data)
-        if key:
-            replay = self._replay(request.user, key, body_hash)
-            if replay is not None:
-                return replay
-        data = validated(DossierCreateSerializer, request.data)
-        try:
-            with transaction.atomic():
-                if key:  # under the write lock now: a concurrent twin may have committed meanwhile
-                    replay = self._replay(request.user, key, body_hash)
-                    if replay is not None:
-                        return replay
-                dossier = services.dossier_receive(
-                    actor=request.user, procedure_code=data["procedure_code"], unit_code=data["unit_code"],
-                    channel=data["channel"], applicant=dict(data["applicant"]), received_at=data.get("received_at"),
-                    result_channel=data.get("result_channel"), documents=data.get("documents"),
-                    payment=dict(data["payment"]) if data.get("payment") else None,
-                )
-                body = DossierCreatedSerializer(dossier).data
-                body = json.loads(json.dumps(body, default=str))
-                if key:
-                    with transaction.atomic():
-                        IdempotencyRecord.objects.create(
-                            user=request.user, key=key, scope=IDEMPOTENCY_SCOPE, request_hash=body_hash,
-                            response_status=201, response_body=body, dossier=dossier,
-                        )
-        except IntegrityError:
-            replay = self._replay(request.user, key, body_hash) if key else None
-            if replay is not None:
-                return replay
-            raise
-        return Response(body, status=status.HTTP_201_CREATED)
 
-    @staticmethod
-    def _replay(user, key: str, body_hash: str):
-        record = IdempotencyRecord.objects.filter(user=user, scope=IDEMPOTENCY_SCOPE, key=key).first()
-        if record is None:
-            return None
-        if record.request_hash != body_hash:
-            return Response(
-                {"detail": "Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác; hãy dùng khoá mới.",
-                 "code": "idempotency_key_reused", "field": "Idempotency-Key"},
-                status=422,
+        def create():
+            data = validated(DossierCreateSerializer, request.data)
+            dossier = services.dossier_receive(
+                actor=request.user, procedure_code=data["procedure_code"], unit_code=data["unit_code"],
+                channel=data["channel"], applicant=dict(data["applicant"]), received_at=data.get("received_at"),
+                result_channel=data.get("result_channel"), documents=data.get("documents"),
+                payment=dict(data["payment"]) if data.get("payment") else None,
             )
-        return Response(record.response_body, status=record.response_status, headers={"Idempotent-Replayed": "true"})
+            body = json.loads(json.dumps(DossierCreatedSerializer(dossier).data, default=str))
+            return dossier, status.HTTP_201_CREATED, body
+
+        outcome = idempotent_create(user=request.user, scope=IDEMPOTENCY_SCOPE, key=key, request_hash=body_hash,
+                                    create=create)
+        headers = {"Idempotent-Replayed": "true"} if outcome.replayed else None
+        return Response(outcome.body, status=outcome.status, headers=headers)
 
 
 class DossierDetailView(APIView):

@@ -376,6 +376,38 @@ class IdempotencyRecord(models.Model):
         return f"{self.user_id}:{self.key}"
 
 
+class PendingUpload(models.Model):
+    """Tệp chờ nộp: a file the applicant attached to an online form that was not accepted yet.
+
+    Tied to the form's token (the same token is the submission's idempotency key), so a form sent back
+    with an error keeps its files and the applicant does not upload them again. When the dossier is filed
+    the file becomes a DossierDocument (same storage name) and the row is deleted; abandoned rows are
+    purged with their files (`online.pending_uploads_purge`).
+    """
+
+    SLOT_OTHER = "other"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    form_token = models.CharField(max_length=64, db_index=True)
+    slot = models.CharField(max_length=40, help_text="req:<id> (một dòng thành phần hồ sơ) hoặc other")
+    required_document_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="Dòng thành phần hồ sơ (id; không khoá ngoại để danh mục tự do tổ chức lại)",
+    )
+    name = models.CharField(max_length=500)
+    original_name = models.CharField(max_length=255, blank=True)
+    file_path = models.CharField(max_length=300)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.form_token}:{self.slot} {self.original_name}"
+
+
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", "Chờ gửi"
     SENT = "sent", "Đã gửi"

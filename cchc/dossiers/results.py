@@ -10,7 +10,6 @@ also sets `Dossier.has_electronic_result`, the flag the digitisation statistics 
 from __future__ import annotations
 
 import hashlib
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,13 +30,11 @@ def issuing_unit(dossier):
 
 
 def _store(data: bytes) -> tuple[str, Path]:
-    now = timezone.now()
-    rel = Path("results") / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.pdf"
-    target = Path(settings.MEDIA_ROOT) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as out:
-        out.write(data)
-    return str(rel), target
+    """Write the signed result through the Storage API (storage.save_bytes: tied to an enclosing files_atomic)."""
+    from . import storage
+
+    stored = storage.save_bytes(data, folder="results", ext="pdf")
+    return stored.name, Path(settings.MEDIA_ROOT) / stored.name
 
 
 def electronic_result_issue(
@@ -58,11 +55,9 @@ def electronic_result_issue(
     409 `no_signatory` when the issuing unit has no head recorded. The signatory is a head of the issuing unit
     (`signatory`: a username or user, else its head); the actor is recorded as the drafter.
     """
-    from cchc.accounts.permissions import can
+    from .services import can_process_dossier, electronic_result_record
 
-    from .services import electronic_result_record
-
-    if not (can(actor, "process", dossier.unit) or (dossier.handling_unit_id and can(actor, "process", dossier.handling_unit))):
+    if not can_process_dossier(actor, dossier):
         raise ForbiddenError("Bạn không có quyền phát hành kết quả của hồ sơ này.", code="forbidden")
     if dossier.status not in wf.SETTLED_STATES:
         raise ConflictError(

@@ -18,10 +18,8 @@ Public functions (stable names, keyword-only):
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
-import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -42,6 +40,7 @@ from cchc.catalog.selectors import checklist_in_force, checklist_items
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
+from . import storage
 from . import workflow as wf
 from .models import (
     ApologyLetter,
@@ -152,29 +151,25 @@ def unit_level(unit) -> str:
     return _unit_level(unit)
 
 
-def published_procedure_for(*, unit, procedure, on_date: date):
-    """The ProvinceProcedure version that applied at `unit` on `on_date`, or None.
 
-    A row naming this unit as desk wins; otherwise a row without a desk at the unit's level
-    (commune desks get commune-level procedures; rows without a level apply everywhere).
-    Among several, the latest effective_from wins.
-    """
-    from cchc.catalog.models import ProvinceProcedure
+def published_procedure_for(*, unit, procedure, on_date: date, online: bool = False):
+    """The publication row that applies at `unit` on `on_date`, or None: the one rule,
+    cchc.catalog.selectors.procedure_offered_at (kept under this name for callers in this app)."""
+    from cchc.catalog.selectors import procedure_offered_at
 
-    province = unit.province_unit
-    rows = list(
-        ProvinceProcedure.objects.filter(province=province, procedure=procedure, effective_from__lte=on_date)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on_date))
-        .order_by("-effective_from", "-id")
-    )
-    for row in rows:
-        if row.desk_id == unit.pk:
-            return row
-    level = unit_level(unit)
-    for row in rows:
-        if row.desk_id is None and (row.level or "") in (level, ""):
-            return row
-    return None
+    return procedure_offered_at(unit=unit, procedure=procedure, on_date=on_date, online=online)
+
+
+def default_handling_unit(*, unit, pp):
+    """Cơ quan giải quyết when a dossier is received: for a commune-level dossier, the commune (UBND xã) that
+    received it (Decree 118/2025: received and settled regardless of boundary); else the publication's
+    handling unit; None means the receiving unit itself."""
+    from cchc.catalog.selectors import commune_of
+
+    commune = commune_of(unit)
+    if commune is not None and (pp.level or "commune") == "commune":
+        return commune
+    return pp.handling_unit
 
 
 def _validate_applicant(applicant) -> dict:
@@ -311,12 +306,26 @@ def _record_documents(dossier: Dossier, names, actor) -> list[str]:
     return [r.name for r in checklist if r.mandatory and r.pk not in received]
 
 
+def processing_units(dossier: Dossier) -> list:
+    """Đơn vị được xử lý hồ sơ: the receiving unit and the handling unit (for a commune dossier stored
+    without one, the commune that received it: default_handling_unit)."""
+    units = [dossier.unit]
+    handling = dossier.handling_unit if dossier.handling_unit_id else None
+    if handling is None and dossier.province_procedure_id:
+        handling = default_handling_unit(unit=dossier.unit, pp=dossier.province_procedure)
+    if handling is not None and handling.pk != dossier.unit_id:
+        units.append(handling)
+    return units
+
+
+def can_process_dossier(actor, dossier: Dossier) -> bool:
+    """May `actor` work on this dossier ("process" at its receiving or handling unit)? Pages, API and services."""
+    return any(can(actor, "process", unit) for unit in processing_units(dossier))
+
+
 def _check_process_permission(actor, dossier: Dossier) -> None:
-    if can(actor, "process", dossier.unit):
-        return
-    if dossier.handling_unit_id and can(actor, "process", dossier.handling_unit):
-        return
-    raise ForbiddenError("Bạn không có quyền xử lý hồ sơ này.", code="forbidden")
+    if not can_process_dossier(actor, dossier):
+        raise ForbiddenError("Bạn không có quyền xử lý hồ sơ này.", code="forbidden")
 
 
 # ---------------------------------------------------------------------------------------------- intake
@@ -350,7 +359,7 @@ def _create(*, unit, procedure, channel, applicant, actor, at, status, result_ch
     dossier = Dossier(
         code=next_dossier_code(unit=unit, day=on_date), lookup_token=_new_token(), status=status,
         procedure=procedure, province_procedure=pp, unit=unit, province=unit.province_unit,
-        handling_unit=pp.handling_unit, channel=channel, result_channel=result_channel,
+        handling_unit=default_handling_unit(unit=unit, pp=pp), channel=channel, result_channel=result_channel,
         fee_amount=pp.fee_amount, payment_status=PaymentStatus.UNPAID if pp.fee_amount else PaymentStatus.NOT_REQUIRED,
         applicant_user=applicant_user, created_by=actor if getattr(actor, "pk", None) else None,
         updated_by=actor if getattr(actor, "pk", None) else None,
@@ -543,7 +552,11 @@ def _new_step(dossier: Dossier, *, actor, at: datetime, params: dict) -> Dossier
     handling_unit = None
     if params.get("handling_unit") is not None or params.get("handling_unit_code"):
         handling_unit = _resolve_unit(params.get("handling_unit"), params.get("handling_unit_code"), field="handling_unit_code")
-    handling_unit = handling_unit or dossier.handling_unit or dossier.unit
+    if handling_unit is None:
+        # no unit chosen: the current handling unit; for a commune dossier without one, the commune that
+        # received it (its specialists may process there), never the one-stop desk itself
+        handling_unit = dossier.handling_unit or default_handling_unit(unit=dossier.unit, pp=dossier.province_procedure) \
+            or dossier.unit
     assignee = _resolve_user(params.get("assignee"), field="assignee")
     if assignee is not None and not can(assignee, "process", handling_unit):
         raise DomainError(
@@ -798,7 +811,7 @@ def _detect_type(head: bytes) -> tuple[str, str] | None:
 def dossier_attach_document(*, dossier=None, code=None, actor, uploaded_file, name: str = "", kind: str = DossierDocument.KIND_INPUT) -> DossierDocument:
     """Attach an uploaded file (số hóa): ≤ 10 MB, type by content (pdf, jpg, png, docx, xlsx, tif).
 
-    Stored under MEDIA_ROOT/dossiers/<yyyy>/<mm>/<uuid>.<ext>; sha256 recorded; the dossier counts as digitised.
+    Stored through the Storage API under dossiers/<yyyy>/<mm>/<uuid>.<ext>; sha256 recorded; the dossier counts as digitised.
     """
     if uploaded_file is None:
         raise DomainError("file: chưa chọn tệp.", code="required", field="file")
@@ -818,7 +831,7 @@ def dossier_attach_document(*, dossier=None, code=None, actor, uploaded_file, na
     if kind not in (DossierDocument.KIND_INPUT, DossierDocument.KIND_RESULT):
         raise DomainError("kind: chỉ nhận 'input' hoặc 'result'.", code="invalid_choice", field="kind")
     ext, content_type = detected
-    with transaction.atomic():
+    with storage.files_atomic():
         d = _lock(dossier if dossier is not None else code)
         _check_process_permission(actor, d)
         if d.status in wf.FINAL_STATES:
@@ -832,49 +845,44 @@ def document_store(*, dossier: Dossier, uploaded_file, ext: str, content_type: s
                    audit_data: dict) -> DossierDocument:
     """Lưu tệp đính kèm of a dossier already locked by the caller (staff or applicant upload, one code path).
 
-    Streams the file to MEDIA_ROOT/dossiers/<yyyy>/<mm>/<uuid>.<ext> (≤ MAX_UPLOAD_BYTES, sha256), records the
-    DossierDocument, marks the dossier digitised (input) or with an electronic result (result), bumps its
-    version and writes the "dossier.attach" audit event (`audit_data` is added to it). The file is removed
-    again when anything after writing it fails.
+    Streams the file through the Storage API to dossiers/<yyyy>/<mm>/<uuid>.<ext> (≤ MAX_UPLOAD_BYTES, sha256),
+    records the DossierDocument, marks the dossier digitised (input) or with an electronic result (result),
+    bumps its version and writes the "dossier.attach" audit event (`audit_data` is added to it). The write is
+    tied to the transaction (storage.files_atomic): when this or an enclosing use case rolls back, the file
+    is deleted.
     """
-    now = timezone.now()
-    rel = Path("dossiers") / f"{now:%Y}" / f"{now:%m}" / f"{uuid.uuid4().hex}.{ext}"
-    target = Path(settings.MEDIA_ROOT) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    uploaded_file.seek(0)
-    written = 0
-    try:
-        with open(target, "wb") as fh:
-            for chunk in uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else [uploaded_file.read()]:
-                written += len(chunk)
-                if written > MAX_UPLOAD_BYTES:
-                    raise DomainError("file: tệp quá lớn; tối đa 10 MB.", code="too_large", field="file")
-                digest.update(chunk)
-                fh.write(chunk)
+    with storage.files_atomic():
+        stored = storage.save_stream(uploaded_file, folder="dossiers", ext=ext, max_bytes=MAX_UPLOAD_BYTES)
         original = Path(getattr(uploaded_file, "name", "") or "").name[:255]
         doc_name = (name or original or "Tệp đính kèm")[:500]
         required = None
         if kind == DossierDocument.KIND_INPUT and dossier.checklist_id:
             required = next((r for r in checklist_items(checklist=dossier.checklist_id)
                              if r.name.strip().casefold() == doc_name.strip().casefold()), None)
-        doc = DossierDocument.objects.create(
-            dossier=dossier, kind=kind, name=doc_name, is_electronic=True, required_document=required,
-            file_path=str(rel), original_name=original, content_type=content_type, size=written,
-            sha256=digest.hexdigest(), uploaded_by=user,
+        return document_record(
+            dossier=dossier, kind=kind, name=doc_name, file_path=stored.name, original_name=original,
+            content_type=content_type, size=stored.size, sha256=stored.sha256, user=user, audit_data=audit_data,
+            required_document_id=required.pk if required is not None else None,
         )
-        if kind == DossierDocument.KIND_INPUT:
-            dossier.has_electronic_documents = True
-        else:
-            dossier.has_electronic_result = True
-        dossier.version += 1
-        dossier.updated_by = user
-        dossier.save()
-        audit_record(actor=user, action="dossier.attach", obj=dossier, from_state=dossier.status, to_state=dossier.status,
-                     data={"document": doc.pk, "sha256": doc.sha256, "size": written, "type": content_type, **audit_data})
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+
+
+def document_record(*, dossier: Dossier, kind: str, name: str, file_path: str, original_name: str, content_type: str,
+                    size: int, sha256: str, user, audit_data: dict, required_document_id=None) -> DossierDocument:
+    """The DossierDocument row for a file already in storage, the dossier's flags and version, the audit event."""
+    doc = DossierDocument.objects.create(
+        dossier=dossier, kind=kind, name=(name or original_name or "Tệp đính kèm")[:500], is_electronic=True,
+        file_path=file_path, original_name=original_name, content_type=content_type, size=size,
+        sha256=sha256, uploaded_by=user, required_document_id=required_document_id,
+    )
+    if kind == DossierDocument.KIND_INPUT:
+        dossier.has_electronic_documents = True
+    else:
+        dossier.has_electronic_result = True
+    dossier.version += 1
+    dossier.updated_by = user
+    dossier.save()
+    audit_record(actor=user, action="dossier.attach", obj=dossier, from_state=dossier.status, to_state=dossier.status,
+                 data={"document": doc.pk, "sha256": sha256, "size": size, "type": content_type, **audit_data})
     return doc
 
 

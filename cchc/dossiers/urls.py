@@ -12,6 +12,7 @@ urlpatterns = [
     path("mot-cua/ho-so/<str:code>/", views.dossier_detail, name="detail"),
     path("mot-cua/ho-so/<str:code>/giay-tiep-nhan/", views.receipt, name="receipt"),
     path("mot-cua/ho-so/<str:code>/thao-tac/<str:action>/", views.dossier_action, name="action"),
+    path("mot-cua/ho-so/<str:code>/chuyen-xu-ly/", views.handover_picker, name="handover_picker"),
     path("mot-cua/ho-so/<str:code>/ket-qua-dien-tu/", views.issue_electronic_result, name="issue_result"),
     path("mot-cua/ho-so/<str:code>/ket-qua-dien-tu/<int:result_id>/", views.result_download, name="result_download"),
     path("mot-cua/ho-so/<str:code>/phieu/<slug:slug>/", views.dossier_pdf, name="pdf"),
@@ -22,6 +23,7 @@ urlpatterns = [
     # citizens
     path("dich-vu-cong/", views.portal_home, name="portal"),
     path("dich-vu-cong/nop/<int:pp_id>/", views.portal_file, name="portal_file"),
+    path("dich-vu-cong/nop/<int:pp_id>/noi-nop/", views.portal_place, name="portal_place"),
     path("dich-vu-cong/ho-so-cua-toi/", views.portal_my_dossiers, name="portal_mine"),
     path("dich-vu-cong/ho-so/<str:code>/", views.portal_dossier, name="portal_dossier"),
     path("dich-vu-cong/ho-so/<str:code>/ket-qua/", views.portal_result_download, name="portal_result"),

@@ -169,7 +169,7 @@ def _scoped_dossier(request, code: str) -> Dossier:
 
 
 def _can_process(user, d: Dossier) -> bool:
-    return can(user, "process", d.unit) or (d.handling_unit_id is not None and can(user, "process", d.handling_unit))
+    return services.can_process_dossier(user, d)
 
 
 # ---------------------------------------------------------------------------------------------- desk
@@ -373,16 +373,12 @@ def _detail_context(request, d: Dossier, *, forms_by_action=None, action_error=N
     steps = list(d.steps.select_related("from_unit", "to_unit", "from_user", "to_user").order_by("seq"))
     for s in steps:
         s.late_open = selectors.is_step_late_open(s, now)
-    from cchc.accounts.models import Role, User
-    from cchc.units.models import Unit
-
-    province = d.province
-    units = Unit.objects.filter(Q(province=province) | Q(pk=province.pk), is_active=True).exclude(
-        kind__in=["old_province", "district", "old_commune"]
-    ).order_by("name")[:400]
-    staff = User.objects.filter(
-        is_active=True, role__in=[Role.SPECIALIST, Role.UNIT_HEAD, Role.ONE_STOP_OFFICER]
-    ).filter(Q(unit__province=province) | Q(unit=province)).select_related("unit").order_by("username")[:400]
+    for a in actions:
+        if "handling_unit_code" in a["fields"]:
+            f = a["form"]
+            a["picker"] = _picker_context(
+                d, action=a["name"], unit_code=(f["handling_unit_code"].value() or ""), assignee=(f["assignee"].value() or ""),
+            )
     pdfs = [("kiem-soat", "Phiếu kiểm soát quá trình")]
     if d.received_at:
         pdfs.insert(0, ("giay-tiep-nhan", "Giấy tiếp nhận"))
@@ -406,10 +402,45 @@ def _detail_context(request, d: Dossier, *, forms_by_action=None, action_error=N
         "docs": list(d.documents.order_by("id")), "e_results": e_results,
         "e_result_form": ElectronicResultForm(initial={"version": d.version}),
         "can_issue_result": can_issue,
-        "audit": _audit_trail(d), "action_error": action_error, "units": units, "staff": staff, "pdfs": pdfs,
+        "audit": _audit_trail(d), "action_error": action_error, "pdfs": pdfs,
         "rating": getattr(d, "rating", None) if hasattr(d, "rating") else None,
         "lookup_url": _lookup_url(request),
     }
+
+
+def _picker_context(d: Dossier, *, action: str, unit_code: str = "", assignee: str = "", unit_q: str = "",
+                    officer_q: str = "", page=1) -> dict:
+    """Hand-over picker: preferred units first, other units by search, officers of the chosen unit by search."""
+    from cchc.units.models import Unit
+
+    from . import pickers
+
+    preferred = pickers.preferred_units(d)
+    chosen = None
+    if unit_code:
+        chosen = Unit.objects.filter(code=unit_code).first()
+    chosen = chosen or pickers.default_handover_unit(d)
+    others = pickers.unit_search(dossier=d, q=unit_q) if unit_q else None
+    shown = {u.pk for u in preferred} | ({u.pk for u in others.object_list} if others else set())
+    officers = pickers.officers_for_unit(unit=chosen, q=officer_q, page=page)
+    return {"action": action, "preferred": preferred, "others": others, "chosen": chosen,
+            "chosen_hidden": chosen.pk not in shown, "officers": officers, "assignee": assignee,
+            "unit_q": unit_q, "officer_q": officer_q}
+
+
+@staff_required
+def handover_picker(request, code: str):
+    """(htmx) The hand-over picker of one action form, redrawn when the unit or a search text changes."""
+    d = _scoped_dossier(request, code)
+    action = request.GET.get("action", wf.HANDOVER)
+    if action not in (wf.ASSIGN, wf.HANDOVER):
+        raise Http404
+    ctx = _picker_context(
+        d, action=action, unit_code=request.GET.get("handling_unit_code", "").strip(),
+        assignee=request.GET.get("assignee", "").strip(), unit_q=request.GET.get("unit_q", "").strip(),
+        officer_q=request.GET.get("officer_q", "").strip(), page=request.GET.get("trang") or 1,
+    )
+    return render(request, "dossiers/_handover_picker.html", {"d": d, "p": ctx})
 
 
 @staff_required
@@ -529,10 +560,12 @@ def dossier_pdf(request, code: str, slug: str):
 
 
 def _document_response(doc: DossierDocument):
-    path = Path(settings.MEDIA_ROOT) / doc.file_path
-    if not doc.file_path or not path.is_file():
+    from . import storage
+
+    if not storage.exists(doc.file_path):
         raise Http404
-    return FileResponse(open(path, "rb"), as_attachment=False, filename=doc.original_name or path.name,
+    return FileResponse(storage.open_file(doc.file_path), as_attachment=False,
+                        filename=doc.original_name or Path(doc.file_path).name,
                         content_type=doc.content_type or "application/octet-stream")
 
 
@@ -609,98 +642,153 @@ def register_export(request):
 def portal_home(request):
     """Cổng dịch vụ công: procedures offered online (một phần / toàn trình), most filed first; the search box uses
     the public catalogue's search (selectors.online_services)."""
+    from cchc.catalog import selectors as catalog
     from cchc.catalog.models import ProvinceProcedure
 
     q = request.GET.get("q", "").strip()
     page = Paginator(selectors.online_services(query=q), 30).get_page(request.GET.get("trang"))
     rows = ProvinceProcedure.objects.select_related("procedure", "province", "desk", "handling_unit").in_bulk(page.object_list)
     page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    today = timezone.localdate()
     for pp in page.object_list:
-        pp.filing_unit = _filing_unit(pp)
+        pp.choose_place = catalog.publication_needs_place_choice(pp)
+        pp.filing_unit = None if pp.choose_place else catalog.publication_fixed_desk(pp)
+        pp.can_file = pp.choose_place or (
+            pp.filing_unit is not None
+            and catalog.procedure_offered_at(unit=pp.filing_unit, procedure=pp.procedure, on_date=today, online=True) is not None
+        )
     template = "dossiers/_portal_rows.html" if request.htmx else "dossiers/portal.html"
     return render(request, template, {"page": page, "q": q})
 
 
-def _filing_unit(pp):
-    """Nơi tiếp nhận hồ sơ trực tuyến: the publication's desk; else the one-stop desk under the handling
-    commune (commune level) or the province's public administration service centre (province level);
-    else the handling unit, else the province."""
-    from cchc.units.models import Unit, UnitKind
+PLACE_PAGE_SIZE = 20
 
-    if pp.desk_id:
-        return pp.desk
-    if pp.level == "commune" and pp.handling_unit_id:
-        desk = Unit.objects.filter(parent=pp.handling_unit, kind=UnitKind.ONE_STOP_DESK, is_active=True).order_by("code").first()
-        if desk is not None:
-            return desk
-    elif pp.level in ("province", ""):
-        centre = Unit.objects.filter(parent=pp.province, kind=UnitKind.SERVICE_CENTRE, is_active=True).order_by("code").first()
-        if centre is not None:
-            return centre
-    return pp.handling_unit or pp.province
+
+def _place_context(request, pp, *, error=None) -> dict:
+    """The commune picker: communes of the province by folded name, 20 a page, never silently cut."""
+    from cchc.catalog import selectors as catalog
+
+    from . import online
+
+    q = request.GET.get("q", "").strip()
+    page = Paginator(catalog.communes_offering(pp=pp, q=q), PLACE_PAGE_SIZE).get_page(request.GET.get("trang"))
+    return {"pp": pp, "q": q, "page": page, "error": error,
+            "home": online.default_commune(user=request.user, pp=pp)}
+
+
+def _portal_publication(pp_id: int):
+    from cchc.catalog.models import ProvinceProcedure
+
+    pp = ProvinceProcedure.objects.select_related("procedure", "province", "desk", "handling_unit").filter(pk=pp_id).first()
+    if pp is None or pp.online_level not in ("partial", "full"):
+        return None
+    return pp
+
+
+def portal_place(request, pp_id: int):
+    """Chọn nơi nộp (htmx rows or the whole picker): communes that receive this commune-level procedure."""
+    pp = _portal_publication(pp_id)
+    if pp is None:
+        return _error_page(request, 404, "Không có dịch vụ trực tuyến", "Thủ tục này không cung cấp dịch vụ công trực tuyến.")
+    template = "dossiers/_place_rows.html" if request.htmx else "dossiers/portal_place.html"
+    return render(request, template, _place_context(request, pp))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def portal_file(request, pp_id: int):
-    """Nộp hồ sơ trực tuyến: applicant data, one upload per checklist line, result channel."""
-    from cchc.catalog.models import ProvinceProcedure
+    """Nộp hồ sơ trực tuyến: the place is settled first (picker for commune-level procedures, checked with
+    procedure_offered_at), then the form; files sent with a refused form are kept (online.PendingUpload)
+    and one form files one dossier however often it is posted (online.online_filing_submit)."""
+    from cchc.catalog import selectors as catalog
 
-    pp = ProvinceProcedure.objects.select_related("procedure", "province", "desk", "handling_unit").filter(pk=pp_id).first()
-    if pp is None or pp.online_level not in ("partial", "full"):
+    from . import online
+
+    pp = _portal_publication(pp_id)
+    if pp is None:
         return _error_page(request, 404, "Không có dịch vụ trực tuyến", "Thủ tục này không cung cấp dịch vụ công trực tuyến.")
     _version, checklist = procedure_checklist(procedure=pp.procedure, on_date=timezone.localdate())
     user = request.user
+    source = request.POST if request.method == "POST" else request.GET
+    chosen = source.get("noi", "").strip()
+    if not chosen and request.method == "GET" and catalog.publication_needs_place_choice(pp) and not request.GET.get("doi"):
+        home = online.default_commune(user=user, pp=pp)
+        chosen = home.code if home is not None else ""
+    if catalog.publication_needs_place_choice(pp) and not chosen:
+        return render(request, "dossiers/portal_place.html", _place_context(request, pp))
+    try:
+        unit, commune = online.filing_place(pp=pp, chosen=chosen or None)
+    except DomainError as exc:
+        if catalog.publication_needs_place_choice(pp):
+            return render(request, "dossiers/portal_place.html", _place_context(request, pp, error=exc), status=_status_for(exc))
+        return _error_page(request, _status_for(exc), "Chưa tiếp nhận trực tuyến", _friendly(exc))
     error = None
     if request.method == "POST":
         form = OnlineFilingForm(request.POST)
-        uploads = [(req, request.FILES.get(f"file_{req.pk}")) for req in checklist]
-        extra = request.FILES.getlist("file_other")
-        if not form.is_valid():
+        try:
+            token = online.clean_form_token(request.POST.get("form_token"))
+        except DomainError as exc:
+            token, error = online.new_form_token(), exc
+        if error is None:
+            error = _keep_uploads(request, user=user, token=token, checklist=checklist)
+        if error is None and not form.is_valid():
             first = next(iter(form.errors.items()))
             label = form.fields[first[0]].label if first[0] in form.fields else ""
             error = DomainError(f"{label}: {first[1][0]}", code="invalid", field=first[0])
-        else:
-            missing = [req.name for req, f in uploads if req.mandatory and f is None]
-            if missing:
-                error = DomainError("Chưa đính kèm thành phần bắt buộc: " + "; ".join(missing), code="missing_documents", field="documents")
         if error is None:
             try:
-                d = portal_dossier_file(
-                    user=user, pp=pp, applicant=form.applicant(), result_channel=form.cleaned_data["result_channel"],
-                    uploads=[(req.name, f) for req, f in uploads if f is not None] + [(f.name, f) for f in extra],
+                d, replayed = online.online_filing_submit(
+                    user=user, pp=pp, unit=unit, applicant=form.applicant(),
+                    result_channel=form.cleaned_data["result_channel"], form_token=token, checklist=checklist,
                 )
             except DomainError as exc:
                 error = exc
             else:
-                messages.success(request, f"Đã nộp hồ sơ {d.code}. Mã tra cứu: {d.lookup_token}. Hồ sơ đang chờ tiếp nhận.")
+                if not replayed:
+                    messages.success(request, f"Đã nộp hồ sơ {d.code}. Mã tra cứu: {d.lookup_token}. Hồ sơ đang chờ tiếp nhận.")
                 return redirect("dossiers:portal_dossier", code=d.code)
     else:
+        token = online.new_form_token()
         form = OnlineFilingForm(initial={
             "applicant_kind": "organisation" if getattr(user, "is_organisation", False) else "person",
             "applicant_name": user.display_name() if hasattr(user, "display_name") else user.get_username(),
             "applicant_id_number": getattr(user, "id_number", ""), "applicant_phone": getattr(user, "phone", ""),
             "applicant_email": user.email,
         })
+    kept = online.pending_uploads(user=user, form_token=token)
+    kept_by_req = {p.required_document_id: p for p in kept if p.required_document_id}
+    rows = [{"req": r, "kept": kept_by_req.get(r.pk)} for r in checklist]
     return render(request, "dossiers/portal_file.html", {
-        "pp": pp, "form": form, "checklist": checklist, "error": error, "unit": _filing_unit(pp),
+        "pp": pp, "form": form, "checklist": rows, "error": error, "unit": unit, "commune": commune,
+        "form_token": token, "kept_other": [p for p in kept if p.slot == "other"],
+        "choose_place": catalog.publication_needs_place_choice(pp),
         "max_mb": services.MAX_UPLOAD_BYTES // (1024 * 1024),
     }, status=_status_for(error) if error else 200)
 
 
-def portal_dossier_file(*, user, pp, applicant: dict, result_channel: str, uploads) -> Dossier:
-    """Nộp trực tuyến = D1's dossier_submit_online, then each upload through the applicant attachment below.
+def _keep_uploads(request, *, user, token: str, checklist) -> DomainError | None:
+    """Store every file of the POST as a pending upload of the form; the first refusal is returned (others kept)."""
+    from . import online
 
-    Both run in one transaction, so a rejected file leaves no half-filed dossier behind.
-    """
-    with transaction.atomic():
-        d = services.dossier_submit_online(
-            applicant_user=user, procedure=pp.procedure, unit=_filing_unit(pp), applicant=applicant,
-            result_channel=result_channel, documents=[],
-        )
-        for name, upload in uploads:
-            applicant_document_attach(dossier=d, user=user, uploaded_file=upload, name=name)
-    return Dossier.objects.get(pk=d.pk)
+    first_error = None
+    for req in checklist:
+        upload = request.FILES.get(f"file_{req.pk}")
+        if upload is None:
+            continue
+        try:
+            online.pending_upload_store(user=user, form_token=token, slot=f"req:{req.pk}", name=req.name,
+                                        uploaded_file=upload, required_document_id=req.pk)
+        except DomainError as exc:
+            first_error = first_error or exc
+    for upload in request.FILES.getlist("file_other"):
+        try:
+            online.pending_upload_store(user=user, form_token=token, slot="other", name=upload.name, uploaded_file=upload)
+        except DomainError as exc:
+            first_error = first_error or exc
+    for pk in request.POST.getlist("remove_kept"):
+        if str(pk).isdigit():
+            online.pending_upload_remove(user=user, form_token=token, pk=int(pk))
+    return first_error
 
 
 def applicant_document_attach(*, dossier: Dossier, user, uploaded_file, name: str = "") -> DossierDocument:

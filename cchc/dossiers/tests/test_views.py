@@ -12,6 +12,7 @@ from django.utils import timezone
 from cchc.dossiers import services
 from cchc.dossiers import workflow as wf
 from cchc.dossiers.models import Dossier, DossierDocument
+from cchc.dossiers.online import new_form_token
 
 from .factories import PDF_BYTES, applicant, make_checklist
 
@@ -302,7 +303,7 @@ def test_citizen_files_online_with_uploads_and_sees_it_in_my_dossiers(client, wo
     login(client, citizen)
     response = client.post(reverse("dossiers:portal_file", args=[world["pp"].pk]), {
         "applicant_kind": "person", "applicant_name": "Hoàng Thị Dân", "applicant_phone": "0987654321",
-        "applicant_id_number": "001199001234", "result_channel": "online", "confirm": "on",
+        "applicant_id_number": "001199001234", "result_channel": "online", "confirm": "on", "form_token": new_form_token(),
         f"file_{checklist[0].pk}": SimpleUploadedFile("to-khai.pdf", PDF_BYTES, content_type="application/pdf"),
         f"file_{checklist[1].pk}": SimpleUploadedFile("cccd.pdf", PDF_BYTES, content_type="application/pdf"),
     })
@@ -319,6 +320,7 @@ def test_an_upload_whose_content_is_not_an_allowed_type_files_nothing(client, wo
     login(client, citizen)
     response = client.post(reverse("dossiers:portal_file", args=[world["pp"].pk]), {
         "applicant_kind": "person", "applicant_name": "Hoàng Thị Dân", "result_channel": "online", "confirm": "on",
+        "form_token": new_form_token(),
         f"file_{checklist[0].pk}": SimpleUploadedFile("to-khai.pdf", b"MZ\x90\x00 this is an exe", content_type="application/pdf"),
         f"file_{checklist[1].pk}": SimpleUploadedFile("cccd.pdf", PDF_BYTES, content_type="application/pdf"),
     })
@@ -331,9 +333,10 @@ def test_missing_mandatory_upload_is_refused_before_anything_is_written(client, 
     login(client, citizen)
     response = client.post(reverse("dossiers:portal_file", args=[world["pp"].pk]), {
         "applicant_kind": "person", "applicant_name": "Hoàng Thị Dân", "result_channel": "online", "confirm": "on",
+        "form_token": new_form_token(),
     })
     assert response.status_code == 400
-    assert "Chưa đính kèm thành phần bắt buộc" in response.content.decode()
+    assert "chưa đính kèm thành phần bắt buộc" in response.content.decode().lower()
     assert not Dossier.objects.exists()
 
 

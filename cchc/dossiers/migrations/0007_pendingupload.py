@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0005_checklist_cleanup'),
+        ('dossiers', '0006_issued_documents_signatory_apology_publication'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_vietnamese_labels'),
+        ('accounts', '0003_user_position'),
         ('units', '0003_vietnamese_labels'),
     ]
 

@@ -314,16 +314,27 @@ NUMBER_SUFFIX = {
 }
 
 
+ADMINISTRATIVE_KINDS = frozenset({"province", "commune", "ward", "special_zone"})
+
+
 def unit_header(unit) -> dict:
-    """Tên cơ quan chủ quản + tên cơ quan (top-left block) of a unit."""
+    """Tên cơ quan chủ quản + tên cơ quan ban hành (top-left block): the one heading rule for every document.
+
+    Nghị định 30/2020/NĐ-CP, Phụ lục I (thể thức văn bản): the issuing body's name, with the name of its direct
+    superior body above it where it has one. Since 1/7/2025 (two-tier local government) a People's Committee of a
+    commune/ward/special zone or of a province has no superior line of its own: it is headed "ỦY BAN NHÂN DÂN" over
+    its territory's name (never "UBND TỈNH … / XÃ …"); an agency or desk of a committee is headed by
+    "UBND <its territory>" over its own name. Receipt, supplement, rejection, apology, control sheet and the
+    electronic result all call this function.
+    """
     if unit is None:
         return {"parent_name": "", "name": "", "address": ""}
+    if unit.kind in ADMINISTRATIVE_KINDS:
+        return {"parent_name": "ỦY BAN NHÂN DÂN", "name": unit.name, "address": unit.address}
     parent = unit.parent if unit.parent_id else None
     parent_name = ""
     if parent is not None:
-        # An agency's superior is the People's Committee of its province/commune (UBND tỉnh, UBND xã).
-        administrative = {"province", "commune", "ward", "special_zone"}
-        parent_name = f"UBND {parent.name}" if parent.kind in administrative else parent.name
+        parent_name = f"UBND {parent.name}" if parent.kind in ADMINISTRATIVE_KINDS else parent.name
     return {"parent_name": parent_name, "name": unit.name, "address": unit.address}
 
 

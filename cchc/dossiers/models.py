@@ -387,22 +387,24 @@ class PendingUpload(models.Model):
 
     SLOT_OTHER = "other"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    form_token = models.CharField(max_length=64, db_index=True)
-    slot = models.CharField(max_length=40, help_text="req:<id> (một dòng thành phần hồ sơ) hoặc other")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="người nộp")
+    form_token = models.CharField(max_length=64, db_index=True, verbose_name="mã biểu mẫu")
+    slot = models.CharField(max_length=40, verbose_name="vị trí", help_text="req:<id> (một dòng thành phần hồ sơ) hoặc other")
     required_document_id = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="Dòng thành phần hồ sơ (id; không khoá ngoại để danh mục tự do tổ chức lại)",
+        null=True, blank=True, verbose_name="dòng thành phần hồ sơ", help_text="Dòng thành phần hồ sơ (id; không khoá ngoại để danh mục tự do tổ chức lại)",
     )
-    name = models.CharField(max_length=500)
-    original_name = models.CharField(max_length=255, blank=True)
-    file_path = models.CharField(max_length=300)
-    content_type = models.CharField(max_length=100, blank=True)
-    size = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(max_length=500, verbose_name="tên giấy tờ")
+    original_name = models.CharField(max_length=255, blank=True, verbose_name="tên tệp gốc")
+    file_path = models.CharField(max_length=300, verbose_name="đường dẫn tệp")
+    content_type = models.CharField(max_length=100, blank=True, verbose_name="kiểu nội dung")
+    size = models.PositiveBigIntegerField(default=0, verbose_name="dung lượng (byte)")
+    sha256 = models.CharField(max_length=64, verbose_name="mã băm SHA-256")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="thời điểm tải lên")
 
     class Meta:
         ordering = ["id"]
+        verbose_name = "tệp chờ nộp"
+        verbose_name_plural = "tệp chờ nộp"
 
     def __str__(self) -> str:
         return f"{self.form_token}:{self.slot} {self.original_name}"

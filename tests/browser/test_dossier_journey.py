@@ -78,7 +78,10 @@ def test_citizen_to_officer_to_specialist_and_back_to_the_citizen(page, live_ser
     expect(page.locator(".messages")).to_contain_text("Tiếp nhận hồ sơ trực tuyến")
     page.locator("#action-assign summary").click()
     page.select_option("#action-assign select[name=handling_unit_code]", journey_world["dept"].code)
+    # The picker redraws (htmx) with the chosen unit's officers: wait for it before choosing one.
+    expect(page.locator("#officer-count-assign")).to_contain_text(journey_world["dept"].name)
     page.select_option("#action-assign select[name=assignee]", "chuyenvien")
+    expect(page.locator("#action-assign select[name=assignee]")).to_have_value("chuyenvien")
     page.fill("#action-assign input[name=task]", "Thẩm định, tra cứu lý lịch")
     page.locator("#action-assign button[type=submit]").click()
     expect(page.locator("#control-sheet")).to_contain_text("Thẩm định, tra cứu lý lịch")

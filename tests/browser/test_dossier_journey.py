@@ -77,8 +77,11 @@ def test_citizen_to_officer_to_specialist_and_back_to_the_citizen(page, live_ser
     page.locator("#action-accept button[type=submit]").click()
     expect(page.locator(".messages")).to_contain_text("Tiếp nhận hồ sơ trực tuyến")
     page.locator("#action-assign summary").click()
+    # Choosing the unit redraws the picker (htmx) with that unit's officers: wait for the redraw before choosing one,
+    # or the late redraw resets the officer chosen meanwhile.
+    old_picker = page.locator("#picker-assign").element_handle()
     page.select_option("#action-assign select[name=handling_unit_code]", journey_world["dept"].code)
-    # The picker redraws (htmx) with the chosen unit's officers: wait for it before choosing one.
+    page.wait_for_function("old => !old.isConnected", arg=old_picker)  # outerHTML swap replaced it
     expect(page.locator("#officer-count-assign")).to_contain_text(journey_world["dept"].name)
     page.select_option("#action-assign select[name=assignee]", "chuyenvien")
     expect(page.locator("#action-assign select[name=assignee]")).to_have_value("chuyenvien")

@@ -107,21 +107,8 @@ def pending_upload_store(*, user, form_token: str, slot: str, name: str, uploade
 
     A new file for a checklist slot replaces the one kept before (its file is deleted after the commit).
     """
+    ext, content_type = services.upload_check(uploaded_file, field="documents")
     label = getattr(uploaded_file, "name", "") or "tệp"
-    size = getattr(uploaded_file, "size", 0) or 0
-    if size > services.MAX_UPLOAD_BYTES:
-        raise DomainError(f"file: tệp “{label}” quá lớn; tối đa {services.MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
-                          code="too_large", field="documents")
-    if size == 0:
-        raise DomainError(f"file: tệp “{label}” rỗng.", code="empty", field="documents")
-    uploaded_file.seek(0)
-    detected = services._detect_type(uploaded_file.read(8192))
-    if detected is None:
-        raise DomainError(
-            f"file: tệp “{label}” không đúng loại (xác định theo nội dung); chỉ nhận PDF, JPG, PNG, DOCX, XLSX, TIFF.",
-            code="bad_type", field="documents",
-        )
-    ext, content_type = detected
     replaced: list[str] = []
     with storage.files_atomic():
         stored = storage.save_stream(uploaded_file, folder="pending", ext=ext, max_bytes=services.MAX_UPLOAD_BYTES)

@@ -808,29 +808,39 @@ def _detect_type(head: bytes) -> tuple[str, str] | None:
     return (ext, ALLOWED_UPLOAD_TYPES[ext]) if ext in ALLOWED_UPLOAD_TYPES else None
 
 
+def upload_check(uploaded_file, *, field: str = "file") -> tuple[str, str]:
+    """The one check of an uploaded file (tệp tải lên): present, 1 byte ≤ size ≤ MAX_UPLOAD_BYTES, type by content.
+
+    Returns (extension, content type); raises a DomainError naming `field` and the rule. Used by staff attachments,
+    the citizen's own uploads and the online form's kept files.
+    """
+    if uploaded_file is None:
+        raise DomainError(f"{field}: chưa chọn tệp.", code="required", field=field)
+    label = getattr(uploaded_file, "name", "") or "tệp"
+    size = getattr(uploaded_file, "size", None) or 0
+    if size > MAX_UPLOAD_BYTES:
+        raise DomainError(f"{field}: tệp “{label}” quá lớn ({size:,} byte); tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+                          code="too_large", field=field)
+    if size == 0:
+        raise DomainError(f"{field}: tệp “{label}” rỗng.", code="empty", field=field)
+    uploaded_file.seek(0)
+    detected = _detect_type(uploaded_file.read(8192))
+    if detected is None:
+        raise DomainError(
+            f"{field}: tệp “{label}” không đúng loại (xác định theo nội dung); chỉ nhận PDF, JPG, PNG, DOCX, XLSX, TIFF.",
+            code="bad_type", field=field,
+        )
+    return detected
+
+
 def dossier_attach_document(*, dossier=None, code=None, actor, uploaded_file, name: str = "", kind: str = DossierDocument.KIND_INPUT) -> DossierDocument:
     """Attach an uploaded file (số hóa): ≤ 10 MB, type by content (pdf, jpg, png, docx, xlsx, tif).
 
     Stored through the Storage API under dossiers/<yyyy>/<mm>/<uuid>.<ext>; sha256 recorded; the dossier counts as digitised.
     """
-    if uploaded_file is None:
-        raise DomainError("file: chưa chọn tệp.", code="required", field="file")
-    size = getattr(uploaded_file, "size", None) or 0
-    if size > MAX_UPLOAD_BYTES:
-        raise DomainError(f"file: tệp quá lớn ({size:,} byte); tối đa {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", code="too_large", field="file")
-    if size == 0:
-        raise DomainError("file: tệp rỗng.", code="empty", field="file")
-    uploaded_file.seek(0)
-    head = uploaded_file.read(8192)
-    detected = _detect_type(head)
-    if detected is None:
-        raise DomainError(
-            "file: loại tệp không được chấp nhận (xác định theo nội dung); chỉ nhận PDF, JPG, PNG, DOCX, XLSX, TIFF.",
-            code="bad_type", field="file",
-        )
+    ext, content_type = upload_check(uploaded_file, field="file")
     if kind not in (DossierDocument.KIND_INPUT, DossierDocument.KIND_RESULT):
         raise DomainError("kind: chỉ nhận 'input' hoặc 'result'.", code="invalid_choice", field="kind")
-    ext, content_type = detected
     with storage.files_atomic():
         d = _lock(dossier if dossier is not None else code)
         _check_process_permission(actor, d)

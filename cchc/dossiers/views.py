@@ -798,22 +798,7 @@ def applicant_document_attach(*, dossier: Dossier, user, uploaded_file, name: st
     Same checks as D1's: size ≤ services.MAX_UPLOAD_BYTES, type decided by content (services._detect_type);
     stored by the same services.document_store (sha256, uuid file name under MEDIA_ROOT, audit "dossier.attach").
     """
-    if uploaded_file is None:
-        raise DomainError("file: chưa chọn tệp.", code="required", field="file")
-    size = getattr(uploaded_file, "size", 0) or 0
-    if size > services.MAX_UPLOAD_BYTES:
-        raise DomainError(f"file: tệp “{uploaded_file.name}” quá lớn; tối đa {services.MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
-                          code="too_large", field="file")
-    if size == 0:
-        raise DomainError(f"file: tệp “{uploaded_file.name}” rỗng.", code="empty", field="file")
-    uploaded_file.seek(0)
-    detected = services._detect_type(uploaded_file.read(8192))
-    if detected is None:
-        raise DomainError(
-            f"file: tệp “{uploaded_file.name}” không đúng loại (xác định theo nội dung); chỉ nhận PDF, JPG, PNG, DOCX, XLSX, TIFF.",
-            code="bad_type", field="file",
-        )
-    ext, content_type = detected
+    ext, content_type = services.upload_check(uploaded_file, field="file")
     with transaction.atomic():
         d = Dossier.objects.select_for_update().get(pk=dossier.pk)
         if d.applicant_user_id is None or d.applicant_user_id != user.pk:

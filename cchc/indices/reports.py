@@ -257,24 +257,10 @@ def lost_points_html(*, cycle_id: int, user=None, unit=None) -> str:
     )
     head = "".join(f"<th>{escape(h)}</th>" for h in HEADERS)
     return f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>
-{_font_faces()}
-@page {{ size: A4 landscape; margin: 14mm 12mm 16mm 12mm;
-  @bottom-right {{ content: "Trang " counter(page) "/" counter(pages); font: 8pt 'Noto Sans'; color: #555; }} }}
-body {{ font-family: 'Noto Serif'; font-size: 9pt; color: #111; }}
-h1 {{ font-family: 'Noto Sans'; font-size: 14pt; margin: 0 0 2mm 0; text-transform: uppercase; }}
-p.note {{ font-family: 'Noto Sans'; color: #444; margin: 0 0 4mm 0; }}
-table {{ width: 100%; border-collapse: collapse; }}
-th {{ font-family: 'Noto Sans'; font-size: 8pt; background: #dde6f0; border: 0.5pt solid #777; padding: 1.5mm; }}
-td {{ border: 0.5pt solid #999; padding: 1.2mm 1.5mm; vertical-align: top; }}
-td.n {{ text-align: right; white-space: nowrap; }}
-td.lost {{ font-weight: bold; color: #a11; }}
-td.ex {{ font-size: 8pt; width: 22%; }}
+{_css()}
 table.lost th:nth-child(2) {{ width: 17%; }}
 table.lost th:nth-child(4) {{ width: 27%; }}
 table.lost th:nth-child(8) {{ width: 12%; }}
-thead {{ display: table-header-group; }}
-tr {{ page-break-inside: avoid; }}
-h2 {{ font-family: 'Noto Sans'; font-size: 11pt; margin: 6mm 0 2mm 0; }}
 </style></head><body>
 <h1>Bảng tổng hợp điểm bị trừ</h1>
 <p class="note">{escape(cycle.name)} — {escape(_state_note(cycle))} — {len(rows)} tiêu chí thành phần bị trừ điểm, xếp theo số điểm bị trừ giảm dần.</p>

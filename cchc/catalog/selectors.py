@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cchc.core.errors import DomainError, NotFoundError
+from cchc.units.models import COMMUNE_KINDS
 
 from .models import Checklist, ChecklistItem, EventKind, Procedure, ProcedureEvent, ProvinceProcedure
 
@@ -177,20 +178,6 @@ def checklist_versions(*, procedure) -> list[Checklist]:
 
 # ---------------------------------------------------------------------------------------------- where a procedure is received
 
-COMMUNE_LEVEL_KINDS = frozenset({"commune", "ward", "special_zone"})
-
-
-def commune_of(unit):
-    """The commune/ward/special zone a unit is or belongs to (a commune desk's commune), else None."""
-    if unit is None:
-        return None
-    if unit.kind in COMMUNE_LEVEL_KINDS:
-        return unit
-    parent = unit.parent if unit.parent_id else None
-    if parent is not None and parent.kind in COMMUNE_LEVEL_KINDS:
-        return parent
-    return None
-
 
 def procedure_offered_at(*, unit, procedure, on_date: dt.date, online: bool = False) -> ProvinceProcedure | None:
     """Thủ tục có được tiếp nhận tại đơn vị này không: THE rule, used by the portal, the desk, the API and services.
@@ -231,7 +218,7 @@ def receiving_desk(unit):
     """Nơi tiếp nhận thực tế của một xã: its active one-stop desk (bộ phận một cửa) if it has one, else itself."""
     from cchc.units.models import Unit, UnitKind
 
-    if unit is not None and unit.kind in COMMUNE_LEVEL_KINDS:
+    if unit is not None and unit.kind in COMMUNE_KINDS:
         desk = Unit.objects.filter(parent=unit, kind=UnitKind.ONE_STOP_DESK, is_active=True).order_by("code").first()
         if desk is not None:
             return desk
@@ -263,7 +250,7 @@ def communes_offering(*, pp: ProvinceProcedure, q: str = ""):
     from cchc.core.textfold import fold
     from cchc.units.models import Unit
 
-    qs = Unit.objects.filter(province=pp.province, kind__in=COMMUNE_LEVEL_KINDS, is_active=True)
+    qs = Unit.objects.filter(province=pp.province, kind__in=COMMUNE_KINDS, is_active=True)
     q = (q or "").strip()
     if q:
         folded = fold(q)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from cchc.catalog.feeparse import fee_label
 from cchc.catalog.models import DocumentKind
 from cchc.catalog.selectors import checklist_items
+from cchc.units.models import ADMINISTRATIVE_KINDS
 
 FONT_DIR = Path(os.environ.get("CCHC_FONT_DIR", "/usr/share/fonts/truetype/noto"))
 FONT_FILES = {
@@ -312,9 +313,6 @@ def sample_context() -> dict:
 NUMBER_SUFFIX = {
     "receipt": "TNHS", "supplement": "YCBS", "rejection": "TCHS", "apology": "PXL", "control_sheet": "PKS", "result": "KQ",
 }
-
-
-ADMINISTRATIVE_KINDS = frozenset({"province", "commune", "ward", "special_zone"})
 
 
 def unit_header(unit) -> dict:

@@ -22,11 +22,11 @@ from django.utils import timezone
 
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+from cchc.units.models import ADMINISTRATIVE_KINDS
 
 from .models import ApologyPublication, IssuedDocument
 from .signatory import signature_block
 
-COLLECTIVE_KINDS = {"province", "commune", "ward", "special_zone"}
 COLLECTIVE_BODY = "Ủy ban nhân dân"
 SNAPSHOT_KINDS = ("receipt", "supplement", "rejection", "apology")
 WHAT = {"apology": "phiếu xin lỗi", "result": "kết quả điện tử"}
@@ -73,7 +73,7 @@ def signatory_resolve(*, unit, chosen=None, what: str = "apology"):
 
 def signature_for(unit, user) -> dict:
     """The signature block (lines, name, mode) of `user` signing for `unit`, as a plain dict for templates."""
-    collective = COLLECTIVE_BODY if unit is not None and unit.kind in COLLECTIVE_KINDS else ""
+    collective = COLLECTIVE_BODY if unit is not None and unit.kind in ADMINISTRATIVE_KINDS else ""
     block = signature_block(signer_name=_user_label(user), signer_position=getattr(user, "position", ""),
                             collective_body=collective)
     return {"lines": list(block.lines), "name": block.name, "mode": block.mode, "username": user.get_username()}

@@ -21,6 +21,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from cchc.core.errors import DomainError, ForbiddenError
+from cchc.units.models import COMMUNE_KINDS
 
 from . import services, storage
 from .idempotency import idempotent_create
@@ -63,7 +64,7 @@ def filing_place(*, pp, chosen=None, on_date=None):
         if chosen in (None, ""):
             raise DomainError("noi_nop: hãy chọn xã, phường nơi nộp hồ sơ.", code="place_required", field="noi_nop")
         commune = chosen if isinstance(chosen, Unit) else Unit.objects.filter(code=str(chosen).strip()).first()
-        if commune is None or commune.kind not in catalog.COMMUNE_LEVEL_KINDS or commune.province_unit != pp.province \
+        if commune is None or commune.kind not in COMMUNE_KINDS or commune.province_unit != pp.province \
                 or not commune.is_active:
             raise DomainError(
                 f"noi_nop: “{chosen}” không phải xã, phường, đặc khu của {pp.province.name}.",
@@ -88,10 +89,9 @@ def filing_place(*, pp, chosen=None, on_date=None):
 
 def default_commune(*, user, pp):
     """Nơi nộp mặc định: the citizen's commune of residence when it lies in the publication's province."""
-    from cchc.catalog.selectors import COMMUNE_LEVEL_KINDS
 
     home = getattr(user, "home_unit", None)
-    if home is not None and home.kind in COMMUNE_LEVEL_KINDS and home.province_unit == pp.province and home.is_active:
+    if home is not None and home.kind in COMMUNE_KINDS and home.province_unit == pp.province and home.is_active:
         return home
     return None
 

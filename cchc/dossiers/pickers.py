@@ -21,7 +21,7 @@ OFFICER_ROLES = ("specialist", "unit_head", "one_stop_officer")
 
 def preferred_units(dossier) -> list:
     """Đơn vị ưu tiên: the units that can process this dossier, most likely first, without duplicates."""
-    from cchc.catalog.selectors import commune_of
+    from cchc.units.selectors import commune_of
 
     from .services import default_handling_unit
 

@@ -164,7 +164,7 @@ def default_handling_unit(*, unit, pp):
     """Cơ quan giải quyết when a dossier is received: for a commune-level dossier, the commune (UBND xã) that
     received it (Decree 118/2025: received and settled regardless of boundary); else the publication's
     handling unit; None means the receiving unit itself."""
-    from cchc.catalog.selectors import commune_of
+    from cchc.units.selectors import commune_of
 
     commune = commune_of(unit)
     if commune is not None and (pp.level or "commune") == "commune":

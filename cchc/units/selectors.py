@@ -142,7 +142,19 @@ def unit_get(*, user, code: str) -> Unit | None:
 
 
 def communes_of(province: Unit) -> QuerySet:
-    return Unit.objects.filter(province=province, kind__in=[UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE])
+    return Unit.objects.filter(province=province, kind__in=COMMUNE_KINDS)
+
+
+def commune_of(unit: Unit | None) -> Unit | None:
+    """The commune/ward/special zone a unit is or belongs to (a commune desk's commune), else None."""
+    if unit is None:
+        return None
+    if unit.kind in COMMUNE_KINDS:
+        return unit
+    parent = unit.parent if unit.parent_id else None
+    if parent is not None and parent.kind in COMMUNE_KINDS:
+        return parent
+    return None
 
 
 def unit_level(unit: Unit) -> str:
@@ -150,9 +162,4 @@ def unit_level(unit: Unit) -> str:
 
     Since 1/7/2025 (two-tier local government) a commune desk receives the commune-level procedures and the
     provincial public administration service centre the provincial ones."""
-    if unit.kind in COMMUNE_KINDS:
-        return "commune"
-    parent = unit.parent if unit.parent_id else None
-    if parent is not None and parent.kind in COMMUNE_KINDS:
-        return "commune"
-    return "province"
+    return "commune" if commune_of(unit) is not None else "province"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -166,16 +165,6 @@ def vn_datetime(value) -> str:
 def vn_short_datetime(value) -> str:
     moment = _as_local(value)
     return "" if moment is None else f"{moment:%H:%M %d/%m/%Y}"
-
-
-def vn_money(value) -> str:
-    """'50.000 đồng' (dot as thousands separator)."""
-    if value in (None, ""):
-        return "Không"
-    amount = Decimal(str(value))
-    if amount == 0:
-        return "Không thu phí, lệ phí"
-    return f"{int(amount):,}".replace(",", ".") + " đồng"
 
 
 # ------------------------------------------------------------------------------------------ rendering

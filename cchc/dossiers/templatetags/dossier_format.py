@@ -26,3 +26,20 @@ def human(message) -> str:
     text = str(getattr(message, "message", message) or "")
     stripped = _FIELD_PREFIX.sub("", text, count=1)
     return stripped[:1].upper() + stripped[1:] if stripped != text else text
+
+
+@register.filter
+def fee_text(obj) -> str:
+    """"Phí, lệ phí" of a publication (ProvinceProcedure) or a dossier through the one fee rule
+    (catalog.feeparse.fee_label), so every page says what the receipt prints: exempt, a real amount, or
+    "Theo quy định (xem thông tin thủ tục)" — never "không thu phí" for a fee that is merely unknown."""
+    from cchc.catalog.feeparse import fee_label
+
+    if obj is None:
+        return ""
+    procedure = getattr(obj, "procedure", None)
+    return fee_label(
+        amount=getattr(obj, "fee_amount", None),
+        catalogue_text=getattr(procedure, "fee_text", None),
+        exempt=getattr(obj, "payment_status", "") == "exempt",
+    )

@@ -109,10 +109,13 @@ def test_date_line_follows_the_administrative_writing_rule(day, expected):
 
 
 @pytest.mark.parametrize("value, expected", [
-    (0, "Không thu phí, lệ phí"), (8000, "8.000 đồng"), (1250000, "1.250.000 đồng"), (None, "Không"),
+    (0, "Theo quy định (xem thông tin thủ tục)"), (8000, "8.000 đồng"), (1250000, "1.250.000 đồng"),
+    (None, "Theo quy định (xem thông tin thủ tục)"),
 ])
 def test_money_is_written_with_dots_between_thousands(value, expected):
-    assert documents.vn_money(value) == expected
+    from cchc.catalog.feeparse import fee_label
+
+    assert fee_label(amount=value) == expected
 
 
 @pytest.mark.parametrize("on, circular, control_number", [

@@ -152,6 +152,16 @@ class ProvinceProcedure(models.Model):
     def __str__(self) -> str:
         return f"{self.procedure.code} @ {self.province.code} ({self.effective_from})"
 
+    @property
+    def time_label(self) -> str:
+        """Thời hạn giải quyết as a person reads it: "1,5 ngày làm việc", "Trong ngày" (never "0 trong ngày")."""
+        if self.time_unit == TimeUnit.SAME_DAY:
+            return TimeUnit.SAME_DAY.label
+        if self.time_value is None:
+            return "—"
+        number = f"{float(self.time_value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+        return f"{number} {self.get_time_unit_display().lower()}"
+
 
 class EventKind(models.TextChoices):
     """Loại sự kiện của thủ tục (theo quyết định công bố)."""

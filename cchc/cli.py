@@ -35,6 +35,7 @@ PLATFORM_COMMANDS = {
     "audit": "cchc.core.cli",
     "setup": "cchc.core.cli",
     "demo": "cchc.core.cli",
+    "serviceindex": "cchc.serviceindex.cli",
 }
 
 # modules with `extend(subparsers)` that add actions to another app's command group (a higher app

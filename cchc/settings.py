@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cchc.dossiers",
     "cchc.indices",
     "cchc.surveys",
+    "cchc.serviceindex",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ REFERENCE_LOADERS = [
     "cchc.catalog.reference",
     "cchc.indices.reference",
     "cchc.surveys.reference",
+    "cchc.serviceindex.reference",
 ]
 
 DEMO_BUILDERS = [

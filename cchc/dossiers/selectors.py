@@ -37,6 +37,12 @@ Q_ONLINE = Q(channel=Channel.ONLINE)
 Q_ELECTRONIC_DOCUMENTS = Q(has_electronic_documents=True)
 Q_ELECTRONIC_RESULT = Q(has_electronic_result=True)
 Q_PAUSED_BEFORE_DUE = Q(paused_since__isnull=False) & Q(paused_since__lte=F("due_at"))
+# Phí, lệ phí: a dossier charged a fee (non-zero, not exempt) and one paid through the online payment channel.
+Q_FEE_CHARGED = Q(fee_amount__gt=0) & ~Q(payment_status__in=["not_required", "exempt"])
+Q_PAID_ONLINE = Q_FEE_CHARGED & Q(payment_status="paid_online")
+# Không hài lòng: the applicant's overall rating is 1 or 2 of 5 (surveys.sipas: 1 "Rất không hài lòng", 2 "Không hài lòng").
+DISSATISFIED_MAX_RATING = 2
+Q_DISSATISFIED = Q(rating__overall__lte=DISSATISFIED_MAX_RATING)
 
 
 def period_bounds(date_from: date, date_to: date, tz=None) -> tuple[datetime, datetime]:

@@ -85,7 +85,8 @@ def test_the_scheduler_runs_the_periodic_tasks_a_bounded_number_of_times(world, 
     assert main(["dossiers", "scheduler", "--iterations", "2", "--every", "0.0001", "--inline", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["iterations"] == 2
-    assert [r["task"] for r in out["runs"]] == ["watch_overdue", "send_pending_notifications"] * 2
+    ours = {"watch_overdue", "send_pending_notifications"}  # higher apps may add their own tasks (serviceindex)
+    assert [r["task"] for r in out["runs"] if r["task"] in ours] == ["watch_overdue", "send_pending_notifications"] * 2
     assert main(["dossiers", "scheduler", "--once", "--json"]) == 0
     assert all("enqueued" in r for r in json.loads(capsys.readouterr().out)["runs"])
 

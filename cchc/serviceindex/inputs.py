@@ -1,0 +1,255 @@
+"""Every dossier-derived input of the 766 index, in ONE module (đầu vào từ hồ sơ).
+
+The index (compute.py), its drill-down and the early warning read the platform only through the functions
+here. Today they aggregate the live dossier table through the dossier selectors (`cchc.dossiers.selectors`,
+the one definition of on time / late / overdue / online / digitised / paid online); when the rollup tables
+land, only this file changes to read them. Nothing here defines a statistic of its own: every predicate is
+composed from the selectors' named Q objects.
+
+Scope (phạm vi): a province, optionally narrowed to a unit subtree and/or a procedure field (lĩnh vực).
+A dossier belongs to a unit when that unit handles it, or received it and has not handed it over yet
+(the same rule as `selectors.late_without_apology`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from cchc.dossiers import selectors as ds
+from cchc.dossiers import workflow as wf
+from cchc.dossiers.models import Channel, Dossier
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Phạm vi tính: province (units.Unit), unit_ids (a subtree, None = whole province), field (lĩnh vực)."""
+
+    province: object
+    unit_ids: frozenset | None = None
+    field: str | None = None
+
+
+def _dossier_scope_q(scope: Scope) -> Q:
+    q = Q(province=scope.province)
+    if scope.unit_ids is not None:
+        ids = sorted(scope.unit_ids)
+        q &= Q(handling_unit_id__in=ids) | (Q(handling_unit__isnull=True) & Q(unit_id__in=ids))
+    if scope.field:
+        q &= Q(procedure__field=scope.field)
+    return q
+
+
+def _bounds(date_from: date, date_to: date):
+    return ds.period_bounds(date_from, date_to)
+
+
+def _filters(start, end, now) -> dict[str, Q]:
+    """The named Q of each 766 dossier statistic, composed from `selectors.statistic_filters`."""
+    f = ds.statistic_filters(start, end, now=now)
+    handled = f["settled"] | f["in_process_not_due"] | f["in_process_overdue"]
+    in_time = f["settled_early"] | f["settled_on_time"] | f["in_process_not_due"]
+    late_or_overdue = f["settled_late"] | f["in_process_overdue"]
+    return {
+        # 2.1 "hồ sơ đã/đang xử lý đúng hạn hoặc trong hạn ÷ hồ sơ tiếp nhận, xử lý trong kỳ"
+        # (docs/dossiers.md: (settled_early + settled_on_time + in_process_not_due) ÷ (settled + in_process))
+        "handled": handled,
+        "handled_in_time": in_time,
+        "settled": f["settled"],
+        "settled_late": f["settled_late"],
+        "in_process_overdue": f["in_process_overdue"],
+        "late_or_overdue": late_or_overdue,
+        # 5.4: handled dossiers rated "không hài lòng" (the PAKN part needs the feedback module)
+        "dissatisfied": handled & ds.Q_DISSATISFIED,
+        "received_new": f["received_new"],
+        "received_online": f["received_online"],
+        "settled_with_electronic_result": f["settled_with_electronic_result"],
+        "settled_digitised_with_result": f["settled_with_electronic_result"] & ds.Q_ELECTRONIC_DOCUMENTS,
+        "fee_charged": f["received_new"] & ds.Q_FEE_CHARGED,
+        "paid_online": f["received_new"] & ds.Q_PAID_ONLINE,
+    }
+
+
+DOSSIER_KEYS = ("handled", "handled_in_time", "settled", "settled_late", "in_process_overdue", "late_or_overdue",
+                "dissatisfied", "received_new", "received_online", "settled_with_electronic_result",
+                "settled_digitised_with_result", "fee_charged", "paid_online")
+
+
+def _period_dossiers(scope: Scope, start, end):
+    """Dossiers that can count in [start, end): received before its end, not closed before its start."""
+    return Dossier.objects.filter(_dossier_scope_q(scope)).filter(received_at__isnull=False, received_at__lt=end).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=start) | Q(returned_at__gte=start)
+    )
+
+
+def dossier_counts(scope: Scope, date_from: date, date_to: date, *, now: datetime | None = None,
+                   by_unit: bool = False) -> dict:
+    """Counts of every 766 dossier statistic for the scope and period (one aggregate query).
+
+    by_unit=True: {responsible unit id: counts}, the responsible unit being the handling unit, else the
+    receiving unit (Coalesce(handling_unit, unit)); the caller folds units into their parents.
+    Also returns "handled_without_complaint" (5.4) = handled − late_or_overdue − dissatisfied (the
+    transcription's 100 % − (overdue rate + dissatisfied rate), the two rates summed).
+    """
+    start, end = _bounds(date_from, date_to)
+    now = now or timezone.now()
+    flt = _filters(start, end, now)
+    aggregates = {k: Count("pk", filter=flt[k]) for k in DOSSIER_KEYS}
+    qs = _period_dossiers(scope, start, end)
+
+    def finish(row):
+        out = {k: row.get(k) or 0 for k in DOSSIER_KEYS}
+        out["handled_without_complaint"] = out["handled"] - out["late_or_overdue"] - out["dissatisfied"]
+        return out
+
+    if not by_unit:
+        return finish(qs.aggregate(**aggregates))
+    rows = qs.annotate(resp_unit=Coalesce("handling_unit_id", "unit_id")).values("resp_unit").annotate(**aggregates).order_by()
+    return {r["resp_unit"]: finish(r) for r in rows}
+
+
+def settlement_days(scope: Scope, date_from: date, date_to: date) -> tuple[Decimal, int]:
+    """2.2 thời gian giải quyết trung bình: (total calendar days from receipt to result, settled count)."""
+    start, end = _bounds(date_from, date_to)
+    total = Decimal(0)
+    n = 0
+    for received, settled in _period_dossiers(scope, start, end).filter(ds.q_settled_in(start, end)).values_list("received_at", "settled_at"):
+        total += Decimal((settled - received).total_seconds()) / Decimal(86400)
+        n += 1
+    return total, n
+
+
+# ------------------------------------------------------------------------------------------ procedures
+
+def _publications(scope: Scope, on_date: date):
+    from cchc.catalog.models import ProvinceProcedure
+    from cchc.catalog.selectors import in_force_q
+
+    qs = ProvinceProcedure.objects.filter(in_force_q(on_date), province=scope.province, procedure__is_active=True)
+    if scope.unit_ids is not None:
+        ids = sorted(scope.unit_ids)
+        qs = qs.filter(Q(desk_id__in=ids) | Q(handling_unit_id__in=ids))
+    if scope.field:
+        qs = qs.filter(procedure__field=scope.field)
+    return qs
+
+
+ONLINE_LEVELS = ("partial", "full")
+
+
+def _procedures_with_dossier(scope: Scope, start, end, extra: Q) -> set[int]:
+    """Ids of procedures with ≥ 1 dossier received in the period in the scope matching `extra` (one DISTINCT)."""
+    dossiers = Dossier.objects.filter(_dossier_scope_q(scope)).filter(ds.q_received_new(start, end) & extra)
+    return set(dossiers.values_list("procedure_id", flat=True).distinct())
+
+
+def _procedure_sets(scope: Scope, date_from: date, date_to: date, on_date: date) -> dict[str, set[int]]:
+    start, end = _bounds(date_from, date_to)
+    rows = list(_publications(scope, on_date).values_list("procedure_id", "online_level", "fee_amount"))
+    in_force = {r[0] for r in rows}
+    online = {r[0] for r in rows if r[1] in ONLINE_LEVELS}
+    fee = {r[0] for r in rows if r[2] and r[2] > 0}
+    return {
+        "procedures_in_force": in_force,
+        "procedures_online": online,
+        "online_services_used": online & _procedures_with_dossier(scope, start, end, ds.Q_ONLINE),
+        "fee_procedures": fee,
+        "fee_procedures_with_fee_dossiers": fee & _procedures_with_dossier(scope, start, end, ds.Q_FEE_CHARGED),
+    }
+
+
+def procedure_counts(scope: Scope, date_from: date, date_to: date, *, on_date: date | None = None) -> dict:
+    """3.1, 3.2, 3.5 counts of distinct procedures published in the scope (in force on `on_date`, default
+    the period's last day): in force, online (một phần / toàn trình), online with ≥1 online dossier in the
+    period, with a fee, with a fee and ≥1 dossier charged a fee in the period."""
+    return {k: len(v) for k, v in _procedure_sets(scope, date_from, date_to, on_date or date_to).items()}
+
+
+# ------------------------------------------------------------------------------------------ drill-down
+
+DOSSIER_REASONS = {
+    # indicator → [(reason label, Q over the period's filters)], the dossiers that cost its points
+    "2.1": [("Trễ hạn", "settled_late"), ("Đang quá hạn", "in_process_overdue")],
+    "3.3": [("Không nộp trực tuyến", "received_new_not_online")],
+    "3.6": [("Phí, lệ phí không thanh toán trực tuyến", "fee_not_paid_online")],
+    "4.1": [("Không có kết quả điện tử", "settled_without_electronic_result")],
+    "4.2": [("Chưa số hóa thành phần hồ sơ", "settled_not_digitised"), ("Không có kết quả điện tử", "settled_without_electronic_result")],
+    "5.4": [("Trễ hạn", "settled_late"), ("Đang quá hạn", "in_process_overdue"), ("Người dân không hài lòng", "dissatisfied")],
+}
+PROCEDURE_REASONS = {
+    "3.1": "Chưa cung cấp dịch vụ công trực tuyến",
+    "3.2": "Có dịch vụ trực tuyến nhưng không phát sinh hồ sơ trực tuyến",
+    "3.5": "Thu phí, lệ phí nhưng không có hồ sơ đồng bộ phí, lệ phí",
+}
+
+
+def _loss_filters(start, end, now) -> dict[str, Q]:
+    f = _filters(start, end, now)
+    return {
+        **f,
+        "received_new_not_online": f["received_new"] & ~ds.Q_ONLINE,
+        "fee_not_paid_online": f["fee_charged"] & ~ds.Q_PAID_ONLINE,
+        "settled_without_electronic_result": f["settled"] & ~ds.Q_ELECTRONIC_RESULT,
+        "settled_not_digitised": f["settled"] & ~ds.Q_ELECTRONIC_DOCUMENTS,
+    }
+
+
+def dossiers_costing_points(indicator_code: str, scope: Scope, date_from: date, date_to: date, *,
+                            now: datetime | None = None, limit: int = 200) -> list[dict]:
+    """Hồ sơ làm mất điểm of one indicator: [{"code", "procedure", "unit", "status", "due_at", "settled_at",
+    "reason"}], one row per (dossier, reason), reasons in the order of DOSSIER_REASONS."""
+    reasons = DOSSIER_REASONS.get(indicator_code)
+    if not reasons:
+        return []
+    start, end = _bounds(date_from, date_to)
+    lf = _loss_filters(start, end, now or timezone.now())
+    base = _period_dossiers(scope, start, end).select_related("procedure", "unit", "handling_unit")
+    out = []
+    for label, key in reasons:
+        for d in base.filter(lf[key]).order_by("due_at", "id")[:limit]:
+            out.append({
+                "code": d.code, "procedure_code": d.procedure.code, "procedure_name": d.procedure.name,
+                "unit": (d.handling_unit or d.unit).name, "status": d.status_label,
+                "channel": Channel(d.channel).label if d.channel in Channel.values else d.channel,
+                "received_at": d.received_at, "due_at": d.due_at, "settled_at": d.settled_at, "reason": label,
+            })
+    return out[:limit]
+
+
+def procedures_costing_points(indicator_code: str, scope: Scope, date_from: date, date_to: date, *,
+                               on_date: date | None = None) -> list[dict]:
+    """Thủ tục làm mất điểm of 3.1 / 3.2 / 3.5: [{"code", "name", "reason"}]."""
+    reason = PROCEDURE_REASONS.get(indicator_code)
+    if reason is None:
+        return []
+    sets = _procedure_sets(scope, date_from, date_to, on_date or date_to)
+    bad_ids = {
+        "3.1": sets["procedures_in_force"] - sets["procedures_online"],
+        "3.2": sets["procedures_online"] - sets["online_services_used"],
+        "3.5": sets["fee_procedures"] - sets["fee_procedures_with_fee_dossiers"],
+    }[indicator_code]
+    from cchc.catalog.models import Procedure
+
+    bad = Procedure.objects.filter(pk__in=sorted(bad_ids)).values_list("code", "name")
+    seen, out = set(), []
+    for code, name in bad.order_by("code"):
+        if code not in seen:
+            seen.add(code)
+            out.append({"code": code, "name": name, "reason": reason})
+    return out
+
+
+# ------------------------------------------------------------------------------------------ early warning
+
+def dossiers_going_late(*, scope: Scope, now: datetime, horizon: datetime):
+    """Hồ sơ sắp quá hạn: in process with the clock running (not paused), not overdue at `now`, due at or
+    before `horizon` (the caller computes it with the province's working-time calendar)."""
+    return (Dossier.objects.filter(_dossier_scope_q(scope))
+            .filter(status__in=sorted(wf.ACTIVE_STATES - wf.PAUSED_STATES), paused_since__isnull=True)
+            .filter(ds.q_not_yet_due_at(now), due_at__lte=horizon)
+            .select_related("procedure", "unit", "handling_unit", "assignee").order_by("due_at", "id"))

@@ -19,7 +19,9 @@ from .selectors import procedure_get, procedure_publications
 class HitSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    score = serializers.FloatField()
+    score = serializers.FloatField(help_text=(
+        "Độ phù hợp trong (0, 2], chỉ để so trong cùng một kết quả: 2,0 đúng mã; 1,5 mã bắt đầu bằng chuỗi đã gõ; "
+        "1,2 – trên 1,0 nhu cầu thường gặp (ý định); ≤ 1,0 xếp theo tên (docs/search.md)."))
 
 
 class PublicationSerializer(serializers.Serializer):

@@ -21,6 +21,9 @@ Rules (docs/catalog.md "Thành phần hồ sơ: parser"):
   "mẫu X" named in the row;
 - a quantity glued to a date ("ngày 01/01/20261 bản chính") is split after the year's four digits; glued
   to any other number ("Mẫu số 181 bản chính") it is a problem (18 + 1 or 1 + 81 cannot be told);
+- a row too long to be a name that lists alternatives ("Một trong các văn bản sau: + A + B …") is named by its
+  introduction and first alternative ("Một trong các văn bản sau (4 loại, xem ghi chú): A"); the whole list
+  goes to the note;
 - anything it cannot read is reported in `problems` (no quantity found, text after the last quantity,
   a quantity above MAX_COPIES — often a form number glued to the quantity, "Mẫu số 011 bản chính" —, a row
   too long or empty); a caller ships only texts without problems.
@@ -147,6 +150,27 @@ def _split_note(name: str) -> tuple[str, str]:
     return name.rstrip(". ").strip(), ""
 
 
+ALTERNATIVES = re.compile(r"^(Một trong (?:các|những)[^:+]{0,160}?)\s*(?:bao gồm|gồm)?\s*:\s*\+?\s*(.+)$", re.IGNORECASE | re.DOTALL)
+
+
+def _alternatives(head: str, note: str) -> tuple[str, str] | None:
+    """A too-long row listing alternatives → (name: introduction + count + first alternative, note: the list).
+
+    Only "Một trong các/những … sau: + A + B …" with at least two "+" items; anything else stays a problem."""
+    match = ALTERNATIVES.match(head)
+    if not match:
+        return None
+    options = [o.strip(" .;") for o in re.split(r"\s\+\s+|^\+\s*", match.group(2)) if o.strip(" .;")]
+    if len(options) < 2:
+        return None
+    intro = match.group(1).strip()
+    name = f"{intro} ({len(options)} loại, xem ghi chú): {options[0]}"
+    if len(name) > MAX_NAME:
+        name = name[: MAX_NAME - 1].rsplit(" ", 1)[0] + "…"
+    listed = "; ".join(f"({i}) {o}" for i, o in enumerate(options, 1))
+    return name, f"{intro}: {listed}." + (f" {note}" if note else "")
+
+
 def _conditional(head: str) -> bool:
     low = head.lower()
     if CONDITIONAL_START.match(head) or CONDITIONAL_ANY.search(head):
@@ -210,6 +234,8 @@ def parse(text: str) -> Parsed:
         if not head:
             out.problems.append(f"dòng không có tên: “{name[:60]}”")
             continue
+        if len(head) > MAX_NAME and (alt := _alternatives(head, note)):
+            head, note = alt
         if len(head) > MAX_NAME:
             out.problems.append(f"tên quá dài ({len(head)} ký tự): “{head[:60]}…”")
             continue

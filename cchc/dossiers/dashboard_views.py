@@ -156,8 +156,12 @@ def add_cells(rows: list[dict], *, year: int, default_unit=None) -> list[dict]:
             v = r.get(key)
             target = r["targets"].get(key)
             bad = r["below"].get(key, False) or (key == "in_process_overdue" and bool(v))
-            cells.append({"value": v, "rate": kind == "rate", "bad": bad,
-                          "title": f"Mục tiêu {target.value:g} % ({target.source_label})" if target else ""})
+            title = f"Mục tiêu {target.value:g} % ({target.source_label})" if target else ""
+            few = key == "on_time_rate" and bool(r.get("few"))
+            if few:
+                title = (f"Chỉ {r['settled']} hồ sơ đã giải quyết (dưới {selectors.MIN_SETTLED_FOR_RATE}): tỷ lệ chưa đủ "
+                         "tin cậy để so sánh, không xếp hạng trên biểu đồ. " + title).strip()
+            cells.append({"value": v, "rate": kind == "rate", "bad": bad, "few": few, "title": title})
         r["cells"] = cells
         r["below_target"] = r["below"]["on_time_rate"]
     return rows
@@ -174,10 +178,16 @@ def _sort_rows(rows: list[dict], sort: str) -> tuple[list[dict], str]:
         return rows, sort
     present = [r for r in rows if r.get(key) is not None]
     missing = [r for r in rows if r.get(key) is None]
+    # the on-time rate of a unit with few settled dossiers (selectors.mark_low_volume) is noise: those units come
+    # after the ranked ones, in either direction
+    few = [r for r in present if key == "on_time_rate" and r.get("few")]
+    present = [r for r in present if not (key == "on_time_rate" and r.get("few"))]
     # ties: more settled dossiers first (a 90 % over 500 dossiers matters more than over 2), then by name
-    present.sort(key=lambda r: (-(r[key]) if desc else r[key], -r.get("settled", 0), (r.get("name") or "").lower()))
+    order = lambda r: (-(r[key]) if desc else r[key], -r.get("settled", 0), (r.get("name") or "").lower())  # noqa: E731
+    present.sort(key=order)
+    few.sort(key=order)
     missing.sort(key=lambda r: (r.get("name") or "").lower())
-    return present + missing, sort
+    return present + few + missing, sort
 
 
 # ------------------------------------------------------------------------------------------ export
@@ -275,6 +285,7 @@ def dashboard(request):
         rows = selectors.unit_rows(user=user, date_from=d_from, date_to=d_to, now=now, scope_ids=scope_ids)
     except DomainError as exc:  # pragma: no cover - the period is validated above
         return _error_page(request, 400, "Yêu cầu không hợp lệ", exc.message)
+    selectors.mark_low_volume(rows)
     rows, sort = _sort_rows(rows, str(request.GET.get("sap_xep") or DEFAULT_SORT))
 
     drill_unit, drill, messages_ = None, None, []
@@ -310,7 +321,8 @@ def dashboard(request):
 
     monthly = selectors.monthly_series(user=user, date_from=d_from, date_to=d_to, now=now)
     late = selectors.late_attribution(date_from=d_from, date_to=d_to, scope_ids=scope_ids)
-    chart_rows = [r for r in rows if r["on_time_rate"] is not None][:CHART_UNITS]
+    # bars only for units with enough settled dossiers (worst first, whatever the table's order); the others apart
+    chart_rows, few_rows = selectors.rate_chart_rows(rows, limit=CHART_UNITS)
     # the viewer's own target (unit → province → national, units.targets.target_for) heads the page and the chart
     scope_unit = getattr(user, "unit", None)
     target = target_for("on_time_rate", scope_unit, d_to.year)
@@ -320,7 +332,7 @@ def dashboard(request):
     charts = {  # bars are red where the row misses ITS target (selectors.attach_targets), not the viewer's
         "target": target.value if target else None,
         "units": {"labels": [r["name"] for r in chart_rows], "rates": [r["on_time_rate"] for r in chart_rows],
-                  "below": [r["below_target"] for r in chart_rows]},
+                  "below": [r["below_target"] for r in chart_rows], "settled": [r["settled"] for r in chart_rows]},
         "monthly": monthly,
     }
     if drill:
@@ -332,7 +344,8 @@ def dashboard(request):
         "period": period, "periods": PERIODS, "total": total, "rows": rows, "sort": sort,
         "columns": _column_links(sort, _qs_without(request.GET, "sap_xep")),
         "target": target, "below_target": total["below_target"],
-        "late": late, "charts": charts, "chart_count": len(chart_rows),
+        "late": late, "charts": charts, "chart_count": len(chart_rows), "few_rows": few_rows,
+        "min_settled": selectors.MIN_SETTLED_FOR_RATE,
         "chart_height": max(220, 18 * len(chart_rows) + 110), "drill_unit": drill_unit, "drill": drill,
         "scope_label": scope_label, "notices": messages_, "base_qs": base_qs,
         "period_qs": _qs_without(request.GET, "sap_xep"), "full_qs": _qs_without(request.GET),

@@ -422,6 +422,32 @@ def late_attribution(*, date_from: date, date_to: date, scope_ids, limit: int = 
     return out
 
 
+# Ít hồ sơ: below this many dossiers settled in the period a unit's on-time rate is not ranked (docs/dashboard.md).
+# With 20, one late dossier moves the rate by at most 5 points; with 2 it moves it by 50.
+MIN_SETTLED_FOR_RATE = 20
+
+
+def mark_low_volume(rows: list[dict], *, minimum: int | None = None) -> list[dict]:
+    """r["few"] = the row has an on-time rate over fewer than `minimum` settled dossiers (ít hồ sơ, strictly below:
+    exactly `minimum` is ranked); r["on_time_count"] = early + on time (the numerator shown beside the count)."""
+    minimum = MIN_SETTLED_FOR_RATE if minimum is None else minimum
+    for r in rows:
+        r["few"] = r.get("on_time_rate") is not None and (r.get("settled") or 0) < minimum
+        r["on_time_count"] = (r.get("settled_early") or 0) + (r.get("settled_on_time") or 0)
+    return rows
+
+
+def rate_chart_rows(rows: list[dict], *, limit: int) -> tuple[list[dict], list[dict]]:
+    """(ranked, few) for the on-time chart, from rows marked by `mark_low_volume`: ranked = the `limit` worst
+    rates among units with enough settled dossiers (ties: more settled first, then name); few = the units below
+    the minimum, most settled first — shown apart with their counts, never as bars."""
+    rated = [r for r in rows if r.get("on_time_rate") is not None]
+    ranked = sorted((r for r in rated if not r["few"]),
+                    key=lambda r: (r["on_time_rate"], -(r.get("settled") or 0), (r.get("name") or "").lower()))
+    few = sorted((r for r in rated if r["few"]), key=lambda r: (-(r.get("settled") or 0), (r.get("name") or "").lower()))
+    return ranked[:limit], few
+
+
 # Rate columns of the dashboard that a province may set a target for (units.TargetMetric = statistic key).
 TARGET_METRICS = ("on_time_rate", "online_share", "digitised_documents_share", "electronic_result_share")
 

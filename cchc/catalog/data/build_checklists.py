@@ -69,6 +69,15 @@ EVERYDAY = {
     # xây dựng (Bộ Xây dựng)
     "1.013225": "giấy phép xây dựng mới cấp III, IV", "1.013227": "gia hạn giấy phép xây dựng",
     "1.013228": "cấp lại giấy phép xây dựng",
+    # issue 8: among the demo's most-filed procedures, or named by the issue; read against the source text
+    "1.013226": "điều chỉnh giấy phép xây dựng", "1.013229": "giấy phép sửa chữa, cải tạo",
+    "2.000908": "cấp bản sao từ sổ gốc", "2.000942": "bản sao có chứng thực từ bản chính hợp đồng, giao dịch",
+    "2.001159": "thông báo lưu trú", "2.001583": "thành lập công ty TNHH một thành viên",
+    "2.002043": "thành lập công ty cổ phần", "1.011441": "đăng ký thế chấp quyền sử dụng đất",
+    "1.013237": "chứng chỉ hành nghề hoạt động xây dựng", "1.013949": "giao đất, cho thuê đất, chuyển mục đích",
+    "1.013980": "đăng ký biến động theo thỏa thuận, kết quả hòa giải, xử lý thế chấp",
+    "1.001601": "ủy quyền lĩnh thay chế độ BHXH", "2.000717": "truy lĩnh lương hưu của người đã chết",
+    "2.000755": "trợ cấp một lần khi ra nước ngoài định cư",
 }
 
 
@@ -187,6 +196,157 @@ OVERRIDES: dict[str, tuple[str, list[Item]]] = {
     ]),
 }
 
+LAND_PAPERS_NOTE = ("Một trong các giấy tờ theo Điều 53 Nghị định 175/2024/NĐ-CP: Giấy chứng nhận quyền sử dụng đất, Giấy "
+                    "chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất, Giấy chứng nhận quyền sở hữu nhà ở "
+                    "và quyền sử dụng đất ở, Giấy chứng nhận quyền sở hữu nhà ở / công trình xây dựng cấp qua các thời kỳ; "
+                    "giấy tờ đủ điều kiện cấp giấy chứng nhận (Điều 137 Luật Đất đai 2024) hoặc giấy xác nhận của UBND cấp xã "
+                    "được tổ chức đăng ký đất đai xác nhận; quyết định giao đất, cho thuê đất (kèm hợp đồng thuê đất nếu có) "
+                    "hoặc giấy tờ trúng đấu giá, đấu thầu; các giấy tờ hợp pháp khác theo pháp luật về đất đai. Thuê đất, "
+                    "thuê công trình: thêm hợp đồng thuê. Giấy chứng nhận đã có trong Cơ sở dữ liệu quốc gia về đất đai thì "
+                    "được thay bằng dữ liệu khi cơ sở dữ liệu được vận hành.")
+ID_PAPERS_2025 = ("Căn cước điện tử; bản chính hoặc bản sao Thẻ căn cước công dân, Thẻ căn cước, Giấy chứng nhận căn cước, "
+                  "Hộ chiếu, giấy tờ xuất nhập cảnh hoặc giấy tờ có giá trị đi lại quốc tế còn giá trị sử dụng (một trong các "
+                  "giấy tờ)")
+ENTERPRISE_LEGAL_PAPERS = ("Bản sao giấy tờ pháp lý của cá nhân (chủ sở hữu, thành viên, cổ đông là cá nhân, người đại diện "
+                           "theo pháp luật) và của tổ chức (thành viên là tổ chức, kèm văn bản cử người đại diện theo ủy quyền)")
+ENTERPRISE_LEGAL_NOTE = ("Không phải nộp bản sao giấy tờ pháp lý của cá nhân đã kê khai số định danh cá nhân (khoản 1 Điều 11 "
+                         "Nghị định 168/2025/NĐ-CP). Tổ chức nước ngoài: bản sao được hợp pháp hóa lãnh sự; nhà đầu tư nước "
+                         "ngoài: Giấy chứng nhận đăng ký đầu tư.")
+ENTERPRISE_AGENT_LINES = [
+    _i("Văn bản ủy quyền cho cá nhân thực hiện thủ tục liên quan đến đăng ký doanh nghiệp", mandatory=False,
+       note="Khi ủy quyền cho cá nhân."),
+    _i("Bản sao hợp đồng ủy quyền cho tổ chức thực hiện thủ tục và giấy giới thiệu hoặc văn bản phân công của tổ chức đó "
+       "cho cá nhân trực tiếp thực hiện", original=0, copies=1, mandatory=False, note="Khi ủy quyền cho tổ chức."),
+]
+
+OVERRIDES.update({
+    "1.013226": ("một bảng duy nhất; các dòng giấy tờ đất đai là các lựa chọn của dòng “Đối với trường hợp việc điều chỉnh thiết "
+                 "kế có thay đổi về diện tích sử dụng đất hoặc chức năng sử dụng đất … một trong các loại giấy tờ hợp pháp về "
+                 "đất đai” (dài hơn 500 ký tự, số lượng dính vào năm 2024): gộp thành một dòng có điều kiện, danh sách ở ghi chú", [
+        _i("Đơn đề nghị điều chỉnh giấy phép xây dựng", form="Mẫu số 02 Phụ lục II Nghị định 175/2024/NĐ-CP"),
+        _i("Bản chính giấy phép xây dựng đã được cấp kèm theo bản vẽ đã được cấp kèm theo giấy phép"),
+        _i("02 bộ bản vẽ thiết kế xây dựng trong hồ sơ thiết kế xây dựng điều chỉnh",
+           note="Triển khai sau thiết kế cơ sở được phê duyệt theo quy định của pháp luật về xây dựng, tương ứng Điều 55 – "
+           "Điều 59 Nghị định 175/2024/NĐ-CP."),
+        _i("Báo cáo kết quả thẩm định và văn bản phê duyệt thiết kế xây dựng điều chỉnh của chủ đầu tư", mandatory=False,
+           note="Trừ nhà ở riêng lẻ. Phải có nội dung về bảo đảm an toàn chịu lực, an toàn phòng, chống cháy, nổ, bảo vệ môi "
+           "trường; kèm hồ sơ theo điểm c khoản 1 Điều 55 Nghị định 175/2024/NĐ-CP tương ứng với phần điều chỉnh."),
+        _i("Một trong các loại giấy tờ hợp pháp về đất đai để cấp giấy phép xây dựng", mandatory=False,
+           note="Khi việc điều chỉnh thiết kế thay đổi diện tích sử dụng đất hoặc chức năng sử dụng đất của công trình. "
+           + LAND_PAPERS_NOTE),
+    ]),
+    "1.013229": ("nguồn gồm 7 bảng theo loại công trình, có dòng dài hơn 4.000 ký tự; ghi bảng (1.7) nhà ở riêng lẻ (thường "
+                 "gặp nhất ở cấp xã) như 1.013225; các dòng Giấy chứng nhận của bảng là các lựa chọn của dòng “Một trong những "
+                 "giấy tờ hợp pháp về đất đai” nên gộp lại. Bảng (1.7) không có dòng bản vẽ hiện trạng, ảnh chụp hiện trạng "
+                 "(có ở các bảng khác): không thêm. Các loại công trình khác xem trang thủ tục", [
+        _i("Đơn đề nghị cấp giấy phép sửa chữa, cải tạo công trình", copies=1,
+           form="Mẫu số 1 Phụ lục II Nghị định 175/2024/NĐ-CP"),
+        _i("Một trong những giấy tờ hợp pháp về đất đai chứng minh sự phù hợp mục đích sử dụng đất và sở hữu công trình",
+           copies=1, note=LAND_PAPERS_NOTE),
+        _i("Hồ sơ thiết kế xây dựng: 02 bộ bản vẽ thiết kế xây dựng", copies=1,
+           note="Nhà ở riêng lẻ của hộ gia đình, cá nhân: bản vẽ mặt bằng công trình trên lô đất kèm sơ đồ vị trí; mặt bằng "
+           "các tầng, các mặt đứng và mặt cắt chính; mặt bằng móng, mặt cắt móng kèm sơ đồ đấu nối cấp nước, thoát nước, "
+           "cấp điện; kết quả thủ tục phòng cháy, chữa cháy; báo cáo kết quả thẩm tra thiết kế khi pháp luật về xây dựng "
+           "yêu cầu. Nhà ở riêng lẻ của tổ chức: bản vẽ trong hồ sơ thiết kế xây dựng triển khai sau thiết kế cơ sở được "
+           "phê duyệt."),
+        _i("Bản cam kết bảo đảm an toàn đối với công trình liền kề", mandatory=False,
+           note="Công trình xây dựng có công trình liền kề."),
+    ]),
+    "2.000908": ("dòng thứ hai dài hơn 500 ký tự: tên giấy tờ tách khỏi các trường hợp áp dụng", [
+        _i(ID_PAPERS_2025, note="Không yêu cầu nộp khi cơ quan giải quyết khai thác được thông tin về Thẻ căn cước công dân, "
+           "Thẻ căn cước hoặc Giấy chứng nhận căn cước trên Cơ sở dữ liệu quốc gia về dân cư."),
+        _i("Bản chính hoặc bản sao có chứng thực giấy tờ chứng minh quan hệ với người được cấp bản chính", mandatory=False,
+           note="Khi người yêu cầu là người đại diện theo pháp luật, người đại diện theo ủy quyền của cá nhân, tổ chức được cấp "
+           "bản chính; cha, mẹ, con; vợ, chồng; anh, chị, em ruột; người thừa kế khác của người được cấp bản chính đã chết. "
+           "Không yêu cầu nộp khi khai thác được thông tin về giấy khai sinh, giấy đăng ký kết hôn trên Cơ sở dữ liệu hộ "
+           "tịch điện tử."),
+    ]),
+    "2.000942": ("dòng duy nhất dài hơn 500 ký tự: tên giấy tờ tách khỏi điều kiện miễn", [
+        _i(ID_PAPERS_2025, kind="present",
+           note="Người yêu cầu chứng thực xuất trình. Không yêu cầu khi cơ quan giải quyết khai thác được thông tin về Thẻ căn "
+           "cước công dân, Thẻ căn cước hoặc Giấy chứng nhận căn cước trên Cơ sở dữ liệu quốc gia về dân cư."),
+    ]),
+    "2.001159": ("dòng duy nhất (796 ký tự) mô tả hai cách thông báo: hộ gia đình, cơ sở lưu trú đề nghị người đến lưu trú xuất "
+                 "trình giấy tờ có số định danh cá nhân; cơ sở khám bệnh, chữa bệnh lập danh sách người điều trị nội trú", [
+        _i("Giấy tờ pháp lý thể hiện thông tin về số định danh cá nhân của người đến lưu trú", kind="present",
+           note="Chủ hộ hoặc thành viên hộ gia đình, đại diện cơ sở lưu trú ở khu công nghiệp, cơ sở lưu trú du lịch đề nghị "
+           "người đến lưu trú xuất trình rồi thông báo lưu trú với cơ quan đăng ký cư trú."),
+        _i("Danh sách người đến điều trị nội trú", mandatory=False,
+           note="Cơ sở khám bệnh, chữa bệnh lập danh sách và thông báo lưu trú với cơ quan đăng ký cư trú nơi đặt trụ sở."),
+    ]),
+    "2.001583": ("nguồn chỉ có bảng cho các trường hợp đặc biệt (doanh nghiệp xã hội, công ty chứng khoán, chuyển đổi từ hộ kinh "
+                 "doanh, từ cơ sở bảo trợ xã hội) và các bảng ủy quyền; ghi các dòng có trong mọi bảng trường hợp (giấy đề nghị, "
+                 "điều lệ, bản sao giấy tờ pháp lý, danh sách chủ sở hữu hưởng lợi) và các dòng ủy quyền; giấy tờ riêng của "
+                 "từng trường hợp xem trang thủ tục", [
+        _i("Giấy đề nghị đăng ký doanh nghiệp"),
+        _i("Điều lệ công ty"),
+        _i(ENTERPRISE_LEGAL_PAPERS, original=0, copies=1, mandatory=False, note=ENTERPRISE_LEGAL_NOTE),
+        _i("Danh sách chủ sở hữu hưởng lợi của doanh nghiệp", mandatory=False, note="Nếu có."),
+        *ENTERPRISE_AGENT_LINES,
+    ]),
+    "2.002043": ("như 2.001583: nguồn chỉ có bảng cho các trường hợp đặc biệt; ghi các dòng có trong mọi bảng trường hợp, thêm "
+                 "danh sách cổ đông sáng lập của công ty cổ phần, và các dòng ủy quyền", [
+        _i("Giấy đề nghị đăng ký doanh nghiệp"),
+        _i("Điều lệ công ty"),
+        _i("Danh sách cổ đông sáng lập; danh sách cổ đông là nhà đầu tư nước ngoài",
+           note="Danh sách cổ đông là nhà đầu tư nước ngoài: nếu có."),
+        _i(ENTERPRISE_LEGAL_PAPERS, original=0, copies=1, mandatory=False, note=ENTERPRISE_LEGAL_NOTE),
+        _i("Danh sách chủ sở hữu hưởng lợi của doanh nghiệp", mandatory=False, note="Nếu có."),
+        *ENTERPRISE_AGENT_LINES,
+    ]),
+    "1.011441": ("các bảng của nguồn trộn các trường hợp của Điều 27 – 31 Nghị định 99/2022/NĐ-CP (đất đã có Giấy chứng nhận, dự "
+                 "án nhà ở, tài sản hình thành trong tương lai …) và có dòng dài hơn 500 ký tự; ghi trường hợp thường gặp (Điều "
+                 "27: thế chấp quyền sử dụng đất, tài sản gắn liền với đất đã có Giấy chứng nhận) và dòng người đại diện; các "
+                 "trường hợp khác xem trang thủ tục", [
+        _i("Phiếu yêu cầu đăng ký biện pháp bảo đảm", form="Mẫu số 01a Phụ lục Nghị định 99/2022/NĐ-CP",
+           note="Khoản 1 Điều 27 Nghị định 99/2022/NĐ-CP."),
+        _i("Hợp đồng bảo đảm (có công chứng, chứng thực khi Luật Đất đai, Luật Nhà ở, luật khác có liên quan quy định)",
+           original=0, copies=1, note="01 bản chính hoặc 01 bản sao có chứng thực (khoản 2 Điều 27 Nghị định 99/2022/NĐ-CP)."),
+        _i("Giấy chứng nhận (bản gốc)", note="Trừ trường hợp khoản 2 Điều 35 Nghị định 99/2022/NĐ-CP (khoản 3 Điều 27). Được "
+           "thay bằng việc khai thác thông tin từ cơ sở dữ liệu đất đai khi cơ sở dữ liệu đã có."),
+        _i("Văn bản có nội dung về đại diện", mandatory=False,
+           note="Khi thực hiện thông qua người đại diện; 01 bản chính hoặc 01 bản sao có chứng thực hoặc 01 bản sao kèm bản "
+           "chính để đối chiếu; trừ khi đăng ký qua tài khoản đăng ký trực tuyến của người đại diện (khoản 7 Điều 8, "
+           "khoản 4 Điều 24 Nghị định 99/2022/NĐ-CP)."),
+    ]),
+    "1.013236": ("nguồn gồm 6 bảng theo loại công trình, có dòng dài hơn 4.000 ký tự; ghi bảng (1.1) công trình không theo "
+                 "tuyến (thường gặp nhất ở cấp tỉnh); các loại công trình khác xem trang thủ tục", [
+        _i("Đơn đề nghị cấp giấy phép xây dựng", copies=1, form="Mẫu số 1 Phụ lục II Nghị định 175/2024/NĐ-CP"),
+        _i("Một trong những giấy tờ hợp pháp về đất đai chứng minh sự phù hợp mục đích sử dụng đất và sở hữu công trình",
+           copies=1, note=LAND_PAPERS_NOTE),
+        _i("02 bộ bản vẽ thiết kế xây dựng trong hồ sơ thiết kế xây dựng triển khai sau thiết kế cơ sở được phê duyệt hoặc "
+           "đóng dấu xác nhận", copies=1,
+           note="Thiết kế bản vẽ thi công đối với dự án chỉ yêu cầu lập Báo cáo kinh tế - kỹ thuật. Gồm: tổng mặt bằng toàn dự "
+           "án, mặt bằng định vị công trình trên lô đất; kiến trúc các mặt bằng, mặt đứng, mặt cắt chủ yếu; mặt bằng, mặt cắt "
+           "móng; giải pháp kết cấu chính; mặt bằng đấu nối với hạ tầng kỹ thuật bên ngoài."),
+        _i("Quyết định phê duyệt dự án; văn bản thông báo kết quả thẩm định của cơ quan chuyên môn về xây dựng và hồ sơ bản vẽ "
+           "thiết kế cơ sở được đóng dấu xác nhận kèm theo (nếu có)", copies=1,
+           note="Kèm báo cáo kết quả thẩm tra thiết kế xây dựng (nếu có, khoản 5 Điều 43 Nghị định 175/2024/NĐ-CP); kết quả "
+           "thủ tục về phòng cháy và chữa cháy; kết quả thủ tục về bảo vệ môi trường khi báo cáo nghiên cứu khả thi không "
+           "thẩm định tại cơ quan chuyên môn về xây dựng."),
+        _i("Dữ liệu BIM của công trình (định dạng gốc và IFC 4.0 hoặc định dạng mở khác)", copies=1,
+           note="Khoản 2 Điều 8 Nghị định 175/2024/NĐ-CP; mỗi tệp không quá 500 MB."),
+    ]),
+    "1.013237": ("dòng kinh nghiệm dài hơn 500 ký tự; đơn đề nghị bị đọc là có điều kiện (“trong trường hợp nộp trực tiếp”) "
+                 "và giấy tờ cư trú của người nước ngoài là bắt buộc: ghi lại theo nội dung từng dòng", [
+        _i("Đơn đề nghị cấp chứng chỉ hành nghề", form="Mẫu số 01 Phụ lục IV Nghị định 175/2024/NĐ-CP",
+           note="Bản gốc khi nộp trực tiếp hoặc qua dịch vụ bưu chính; tệp tin chụp từ bản gốc khi nộp trực tuyến. Cá nhân "
+           "bảo lưu quyền dự thi sát hạch: đơn, ảnh màu và thông báo kết quả đánh giá hồ sơ trước đó."),
+        _i("Tệp tin ảnh màu cỡ 4x6 cm nền trắng chân dung của người đề nghị, chụp không quá 06 tháng"),
+        _i("Bản sao có chứng thực (hoặc tệp tin bản sao điện tử được chứng thực) văn bằng do cơ sở đào tạo hợp pháp cấp phù "
+           "hợp với lĩnh vực, hạng chứng chỉ hành nghề đề nghị cấp", original=0, copies=1,
+           note="Văn bằng không ghi hoặc ghi không rõ chuyên ngành đào tạo: nộp kèm bảng điểm hoặc phụ lục văn bằng."),
+        _i("Bản sao có chứng thực (hoặc tệp tin bản sao điện tử được chứng thực) giấy tờ chứng minh kinh nghiệm: quyết định "
+           "phân công công việc của tổ chức, văn bản xác nhận của chủ đầu tư hoặc của cơ quan chuyên môn về xây dựng",
+           original=0, copies=1, note="Cá nhân hành nghề độc lập: hợp đồng kinh tế và biên bản nghiệm thu các công việc đã "
+           "kê khai."),
+        _i("Bản sao có chứng thực chứng chỉ hành nghề đã được cấp trước đó", original=0, copies=1, mandatory=False,
+           note="Nếu có; phù hợp với thời gian và phạm vi chứng minh kinh nghiệm."),
+        _i("Bản sao có chứng thực giấy tờ về cư trú hoặc giấy phép lao động tại Việt Nam", original=0, copies=1,
+           mandatory=False, note="Người nước ngoài, người Việt Nam định cư ở nước ngoài."),
+    ]),
+})
+
 
 # Hand-checked repairs of the source text, applied before parsing: (glued text, repaired text, why).
 TEXT_FIXES = [
@@ -223,6 +383,22 @@ def local_level(levels: str) -> bool:
     return "cấp tỉnh" in low or "cấp xã" in low
 
 
+def checklist_text(record: dict) -> str:
+    """The procedure's `thanh_phan_ho_so`, or — when the crawler cut that field at a mention of "Thành phần hồ sơ"
+    inside the steps ("… theo quy định tại mục Thành phần hồ sơ"), so it holds no table — the table recovered from
+    the page's `raw_text`: from the last "Thành phần hồ sơ" followed by a table header up to "Căn cứ pháp lý"."""
+    text = record.get("thanh_phan_ho_so") or ""
+    if "Tên giấy tờ" in text:
+        return text
+    raw = record.get("raw_text") or ""
+    end = raw.find("Căn cứ pháp lý")
+    part = raw[:end] if end >= 0 else raw
+    start = part.rfind("Thành phần hồ sơ")
+    if start < 0 or "Tên giấy tờ" not in part[start:]:
+        return text
+    return part[start + len("Thành phần hồ sơ"):]
+
+
 def build(repo: Path) -> tuple[list[dict], dict]:
     levels = catalogue_levels()
     paths = raw_paths(repo)
@@ -236,7 +412,7 @@ def build(repo: Path) -> tuple[list[dict], dict]:
             items = OVERRIDES[code][1]
             stats["overridden"] += 1
         else:
-            text = json.loads(git_show(repo, path)).get("thanh_phan_ho_so") or ""
+            text = checklist_text(json.loads(git_show(repo, path)))
             parsed = parse(fixed(text))
             if not parsed.clean:
                 stats["flagged"] += 1

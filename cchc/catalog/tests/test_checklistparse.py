@@ -117,3 +117,68 @@ def test_flags_what_it_cannot_read(text, problem):
 def test_name_length_boundary():
     assert parse(f"{H}- {'a' * 500}.1 bản chính").clean
     assert parse(f"{H}- {'a' * 501}.1 bản chính").problems[0].startswith("tên quá dài (501 ký tự)")
+
+
+LONG_ALTERNATIVE = "Hợp đồng chuyển nhượng quyền sử dụng đất, tài sản gắn liền với đất giữa người sử dụng đất và người nhận " * 5
+
+
+def test_a_too_long_list_of_alternatives_is_named_by_its_introduction_and_first_option_with_the_list_in_the_note():
+    text = (f"{H}- Một trong các văn bản sau: + {LONG_ALTERNATIVE.strip()}. + Quyết định của cơ quan có thẩm quyền về giải "
+            f"quyết tranh chấp. + Bản án của Tòa án đã được thi hành.1 bản chính,1 bản sao")
+    result = parse(text)
+    assert result.problems == []
+    [item] = result.items
+    assert item.name.startswith("Một trong các văn bản sau (3 loại, xem ghi chú): Hợp đồng chuyển nhượng")
+    assert len(item.name) <= 500
+    assert "(2) Quyết định của cơ quan có thẩm quyền về giải quyết tranh chấp" in item.note
+    assert "(3) Bản án của Tòa án đã được thi hành" in item.note
+    assert (item.original_copies, item.photocopies) == (1, 1)
+
+
+def test_a_row_of_alternatives_within_the_name_limit_is_kept_verbatim_and_a_long_row_without_options_stays_a_problem():
+    short = f"{H}- Một trong các giấy tờ sau: + Giấy chứng nhận + Quyết định giao đất.1 bản chính"
+    assert parse(short).items[0].name == "Một trong các giấy tờ sau: + Giấy chứng nhận + Quyết định giao đất"
+    one_option = f"{H}- Một trong các văn bản sau: + {LONG_ALTERNATIVE * 2}.1 bản chính"
+    assert any(p.startswith("tên quá dài") for p in parse(one_option).problems)
+
+
+def _build_script():
+    import importlib.util
+
+    from cchc.catalog.reference import DATA_DIR
+
+    spec = importlib.util.spec_from_file_location("build_checklists", DATA_DIR / "build_checklists.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_table_is_recovered_from_the_page_text_when_the_crawler_cut_the_field_at_a_mention_in_the_steps():
+    """1.001601, 2.000717, 2.000755: the steps say "theo quy định tại mục Thành phần hồ sơ", and the crawl's field
+    holds the steps after that mention instead of the table; the page's raw_text still has the table."""
+    build = _build_script()
+    record = {
+        "thanh_phan_ho_so": "Bước 2. Cơ quan BHXH tiếp nhận hồ sơ và giải quyết theo quy định.",
+        "raw_text": ("Trình tự: Bước 1. Lập hồ sơ theo quy định tại mục Thành phần hồ sơ\nBước 2. Cơ quan BHXH tiếp nhận hồ "
+                     "sơ.Thành phần hồ sơ--Tên giấy tờMẫu đơn, tờ khaiSố lượngGiấy đề nghị (mẫu số 3-CBH)1 bản chínhCăn cứ "
+                     "pháp lýLuật Bảo hiểm xã hội"),
+    }
+    text = build.checklist_text(record)
+    assert text == "--Tên giấy tờMẫu đơn, tờ khaiSố lượngGiấy đề nghị (mẫu số 3-CBH)1 bản chính"
+    assert [i.name for i in parse(text).items] == ["Giấy đề nghị (mẫu số 3-CBH)"]
+    # a field that holds a table is used as it is; a page without a table gives the field back (flagged later)
+    good = {"thanh_phan_ho_so": "--Tên giấy tờMẫu đơn, tờ khaiSố lượngTờ khai1 bản chính", "raw_text": "x"}
+    assert build.checklist_text(good) == good["thanh_phan_ho_so"]
+    assert build.checklist_text({"thanh_phan_ho_so": "Bước 2.", "raw_text": "Thành phần hồ sơ không có bảng"}) == "Bước 2."
+
+
+def test_every_hand_checked_override_is_valid_for_the_checklist_rules_and_gives_its_reason():
+    build = _build_script()
+    for code, (reason, items) in build.OVERRIDES.items():
+        assert reason and items, code
+        names = [i.name.casefold() for i in items]
+        assert len(names) == len(set(names)), code
+        for item in items:
+            assert 1 <= len(item.name) <= 500 and len(item.form_name) <= 255, (code, item.name[:40])
+            assert item.kind in ("submit", "present") and 0 <= item.original_copies <= 20 and 0 <= item.photocopies <= 20
+        assert any(i.mandatory for i in items), code

@@ -130,3 +130,39 @@ def test_public_pages_search_and_detail(client, catalog_slice):
     detail = client.get("/thu-tuc/1.001193/")
     assert detail.status_code == 200 and "Hộ tịch" in detail.content.decode()
     assert client.get("/thu-tuc/9.999999/").status_code == 404
+
+
+def test_search_scores_keep_their_documented_bands_and_never_exceed_two(capsys):
+    """docs/search.md "What `score` means": 2.0 exact code, 1.5 code prefix, (1.0, 1.2] an everyday need (intent),
+    (0, 1.0] a ranked name; best first; only the order within one answer is meaningful."""
+    from cchc.catalog.search import CODE_PREFIX_SCORE, EXACT_CODE_SCORE, INTENT_SCORE
+
+    def scores(query):
+        code, out, _ = run(capsys, "catalog", "search", query, "--limit", "20", "--json")
+        assert code == 0
+        hits = json.loads(out)
+        assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+        assert all(0 < h["score"] <= EXACT_CODE_SCORE for h in hits)
+        return hits
+
+    exact = scores("1.001193")
+    assert exact[0] == {"code": "1.001193", "name": "Thủ tục đăng ký khai sinh", "score": EXACT_CODE_SCORE}
+    prefix = scores("1.00119")
+    assert {h["score"] for h in prefix} == {CODE_PREFIX_SCORE}
+    need = scores("sinh con")
+    assert need[0]["code"] == "1.001193" and need[0]["score"] == INTENT_SCORE
+    intent_hits = [h for h in need if h["score"] > 1.0]
+    assert 1 < len(intent_hits) < 20 and all(h["score"] <= INTENT_SCORE for h in intent_hits)
+    assert all(h["score"] <= 1.0 for h in need[len(intent_hits):])
+    names = scores("dang ky khai sinh")
+    assert all(h["score"] <= 1.0 for h in names)
+
+
+def test_no_intent_lists_so_many_procedures_that_its_scores_reach_the_name_band():
+    """INTENT_SCORE − i·INTENT_STEP must stay above 1.0 (the best a ranked name can score) for every listed code."""
+    from cchc.catalog.intents import load_intents
+    from cchc.catalog.search import INTENT_SCORE, INTENT_STEP
+
+    limit = round((INTENT_SCORE - 1.0) / INTENT_STEP)  # 20 codes: the 21st would score exactly 1.0
+    assert limit == 20
+    assert max(len(i.codes) for i in load_intents()) <= limit

@@ -248,3 +248,47 @@ def test_flags_use_the_province_and_unit_targets_and_exactly_at_the_target_is_re
     # another year's target does not apply
     target_set(actor=admin, province=w["province"], year=2025, metric="on_time_rate", value="100", source_document="NQ cũ")
     assert page(client, w["leader"]).context["below_target"] is False
+
+
+def _row(name, settled, late, **kw):
+    early = settled - late
+    rate = None if not settled else round(100 * early / settled, 2)
+    return {"name": name, "settled": settled, "settled_early": early, "settled_on_time": 0, "settled_late": late,
+            "on_time_rate": rate, **kw}
+
+
+def test_a_rate_over_fewer_settled_dossiers_than_the_minimum_is_few_and_exactly_the_minimum_is_ranked():
+    m = selectors.MIN_SETTLED_FOR_RATE
+    rows = selectors.mark_low_volume([_row("A", m - 1, 1), _row("B", m, 1), _row("C", m + 1, 0), _row("D", 0, 0)])
+    assert [r["few"] for r in rows] == [True, False, False, False]  # D has no rate at all: neither ranked nor few
+    assert rows[0]["on_time_count"] == m - 2
+    ranked, few = selectors.rate_chart_rows(rows, limit=30)
+    assert [r["name"] for r in ranked] == ["B", "C"]  # worst first
+    assert [r["name"] for r in few] == ["A"]
+    # an explicit minimum: strictly below is few
+    assert [r["few"] for r in selectors.mark_low_volume([_row("E", 5, 0), _row("F", 4, 0)], minimum=5)] == [False, True]
+
+
+def test_the_chart_ranks_units_with_enough_settled_dossiers_and_lists_the_others_apart_with_their_counts(client, busy, monkeypatch):
+    """busy: the department settled 3 (1 late), the commune 1. Minimum 3: the department is ranked (exactly at the
+    minimum), the commune is listed under "Ít hồ sơ" as 1/1; minimum 4: both apart, no bar."""
+    monkeypatch.setattr(selectors, "MIN_SETTLED_FOR_RATE", 3)
+    r = page(client, busy["leader"])
+    charts = r.context["charts"]["units"]
+    dept, commune = busy["dept"], busy["commune"]
+    assert charts["labels"] == [dept.short_name or dept.name] and charts["settled"] == [3]
+    assert [row["unit"] for row in r.context["few_rows"]] == [commune.code]
+    html = r.content.decode()
+    assert "Ít hồ sơ" in html and "dưới 3 hồ sơ đã giải quyết" in html and "1/1 đúng hạn" in html
+    # the table keeps every unit; the few one's rate is greyed with its count and comes after the ranked ones
+    rows = r.context["rows"]
+    assert [row["unit"] for row in rows] == [dept.code, commune.code]
+    assert "few" in html and "(1/1)" in html
+    rows = page(client, busy["leader"], MARCH + "&sap_xep=-ty-le-dung-han").context["rows"]
+    assert [row["unit"] for row in rows] == [dept.code, commune.code]  # even descending, 100 % over 1 is not first
+
+    monkeypatch.setattr(selectors, "MIN_SETTLED_FOR_RATE", 4)
+    r = page(client, busy["leader"])
+    assert r.context["chart_count"] == 0 and r.context["charts"]["units"]["labels"] == []
+    assert [row["unit"] for row in r.context["few_rows"]] == [dept.code, commune.code]  # most settled first
+    assert "2/3 đúng hạn · 1 trễ" in r.content.decode()

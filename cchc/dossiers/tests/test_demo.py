@@ -124,3 +124,78 @@ def test_the_demo_follows_the_profile(demo, profile):  # noqa: PLR0915 - one gen
     dossier_demo.build(demo)  # idempotent
     assert Dossier.objects.filter(province=province).count() == N
 
+
+
+# the five procedures issue 8 found without a shipped checklist (the source held each of them)
+ISSUE_FIVE = ("1.013226", "1.013229", "2.000908", "2.000942", "2.001159")
+
+
+def _shipped_checklist_codes() -> set[str]:
+    from cchc.catalog.reference import DATA_DIR
+
+    with open(DATA_DIR / "checklists.csv", encoding="utf-8", newline="") as fh:
+        return {r["ma_thu_tuc"] for r in csv.DictReader(line for line in fh if not line.startswith("#"))}
+
+
+def test_every_procedure_the_profile_names_and_the_issue_s_five_ship_a_checklist(profile):
+    shipped = _shipped_checklist_codes()
+    assert set(ISSUE_FIVE) <= shipped
+    assert sorted(_everyday_codes(profile) - shipped) == []
+
+
+def test_demo_dossiers_carry_their_checklist_version_and_documents_and_the_receipt_lists_them(demo):  # noqa: PLR0915
+    import subprocess
+    import tempfile
+
+    from cchc.catalog.models import Checklist, ChecklistItem, DocumentKind
+    from cchc.dossiers import documents
+    from cchc.dossiers.models import DossierDocument
+
+    province = demo["province"]
+    qs = Dossier.objects.filter(province=province)
+    # the 50 most-filed procedures of the generated year each have a checklist, and their dossiers link to it
+    top = list(qs.values("procedure_id").annotate(n=Count("pk")).order_by("-n", "procedure_id")[:50])
+    assert len(top) == 50
+    top_ids = [r["procedure_id"] for r in top]
+    with_list = set(Checklist.objects.filter(procedure_id__in=top_ids).values_list("procedure_id", flat=True))
+    assert sorted(set(top_ids) - with_list) == []
+    assert not qs.filter(procedure_id__in=top_ids, checklist__isnull=True).exists()
+    # the version is the procedure's own, in force on the receipt date
+    assert not qs.filter(checklist__isnull=False).exclude(checklist__procedure_id=F("procedure_id")).exists()
+    assert not qs.filter(checklist__effective_from__gt=F("received_at__date")).exists()
+
+    docs = DossierDocument.objects.filter(dossier__province=province)
+    # every received document is a line of its dossier's version; online filings are electronic copies
+    assert docs.count() >= qs.filter(checklist__isnull=False).count()
+    assert not docs.exclude(required_document__checklist_id=F("dossier__checklist_id")).exists()
+    assert not docs.filter(dossier__channel="online", is_electronic=False).exists()
+    assert not docs.filter(dossier__channel="online", required_document__kind=DocumentKind.PRESENT).exists()
+    assert not docs.exclude(dossier__channel="online").filter(is_electronic=True).exists()
+    # counter dossiers hold every mandatory line of their version; optional lines only for some
+    counter = list(qs.filter(channel="counter", checklist__isnull=False).order_by("pk")[:300])
+    assert counter
+    held = {}
+    for dossier_id, item_id in docs.filter(dossier__in=counter).values_list("dossier_id", "required_document_id"):
+        held.setdefault(dossier_id, set()).add(item_id)
+    mandatory, optional = {}, {}
+    for it in ChecklistItem.objects.filter(checklist_id__in={d.checklist_id for d in counter}):
+        (mandatory if it.mandatory else optional).setdefault(it.checklist_id, set()).add(it.pk)
+    for d in counter:
+        assert mandatory.get(d.checklist_id, set()) <= held.get(d.pk, set()), d.code
+    some_optional = sum(1 for d in counter if held.get(d.pk, set()) & optional.get(d.checklist_id, set()))
+    assert 0 < some_optional < len(counter)
+
+    # the receipt (Mẫu 01) of a demo birth registration filed at a counter lists its documents
+    birth = qs.filter(procedure__code="1.001193", channel="counter").order_by("pk").first()
+    assert birth is not None
+    names = list(birth.documents.values_list("name", flat=True))
+    assert "Giấy chứng sinh" in names and "Tờ khai đăng ký khai sinh" in names
+    pdf = documents.render_pdf("receipt", documents.dossier_form_context(birth, "receipt"))
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as tmp:
+        tmp.write(pdf)
+        tmp.flush()
+        text = subprocess.run(["pdftotext", tmp.name, "-"], capture_output=True, check=True).stdout.decode("utf-8")
+    flat = " ".join(text.split())
+    assert "Giấy chứng sinh" in flat and "Tờ khai đăng ký khai sinh" in flat
+    assert "Không có giấy tờ kèm theo" not in flat
+    assert demo["demo_dossiers"]["documents"] == docs.count()

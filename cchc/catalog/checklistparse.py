@@ -13,7 +13,8 @@ Rules (docs/catalog.md "Thành phần hồ sơ: parser"):
   vào chỗ ở …"): its rows are conditional and carry the title as their condition;
 - a row with 0 bản chính and no bản sao is guidance, not a document (skipped);
 - a row starting "Lưu ý" or ending with ":" (the introduction of a list) is a note (skipped);
-- the row's first sentence is the document's name; the rest (cases, substitutes) is its note; numbered
+- the row's first sentence is the document's name; the rest (cases, substitutes) is its note — also when the
+  next sentence is glued to it and opens a case ("… xác nhận.Trường hợp …"); numbered
   rows "(1)", "(2)" are put back in their order;
 - a row starting "Trường hợp", "Đối với trường hợp", "Nếu", containing "(nếu có)", "trong trường hợp",
   "đối với trường hợp", or only for online filing ("nếu … trực tuyến") is conditional (mandatory False);
@@ -134,11 +135,14 @@ def _form_of(name: str) -> tuple[str, str]:
 
 
 SENTENCE_END = re.compile(r"[.;]\s+")
+GLUED_CASE = re.compile(r"(?<=[^\W\d_])\.(?=(?:Trường hợp|Đối với|Nếu|Riêng)\b)")
 
 
 def _split_note(name: str) -> tuple[str, str]:
     """(the document, the rest): the row's first sentence names the document; what follows ("Trường hợp
     … thì không phải nộp …", "; trường hợp không có … thì nộp …") is kept as its note."""
+    # a sentence glued to the next one that opens a case ("… ký xác nhận.Trường hợp công dân chưa có …", 1.014061)
+    name = GLUED_CASE.sub(". ", name)
     for match in SENTENCE_END.finditer(name):
         after = name[match.end():]
         if not after:

@@ -182,3 +182,13 @@ def test_every_hand_checked_override_is_valid_for_the_checklist_rules_and_gives_
             assert 1 <= len(item.name) <= 500 and len(item.form_name) <= 255, (code, item.name[:40])
             assert item.kind in ("submit", "present") and 0 <= item.original_copies <= 20 and 0 <= item.photocopies <= 20
         assert any(i.mandatory for i in items), code
+
+
+def test_a_case_sentence_glued_to_the_name_becomes_the_note_but_a_dotted_form_number_stays_whole():
+    """1.014061: "… để công dân kiểm tra và ký xác nhận.Trường hợp công dân chưa có thông tin … thì hồ sơ còn có …"."""
+    [item] = parse(f"{H}- Phiếu CC01 để công dân kiểm tra và ký xác nhận.Trường hợp công dân chưa có thông tin thì "
+                   "nộp thêm Phiếu thu thập thông tin dân cư.1 bản chính").items
+    assert item.name == "Phiếu CC01 để công dân kiểm tra và ký xác nhận"
+    assert item.note.startswith("Trường hợp công dân chưa có thông tin")
+    [form] = parse(f"{H}- Tờ khai đăng ký theo Mẫu số 02a.ĐKT Phụ lục VIII.1 bản chính").items
+    assert form.name == "Tờ khai đăng ký theo Mẫu số 02a.ĐKT Phụ lục VIII"

@@ -279,7 +279,7 @@ def test_the_chart_ranks_units_with_enough_settled_dossiers_and_lists_the_others
     assert charts["labels"] == [dept.short_name or dept.name] and charts["settled"] == [3]
     assert [row["unit"] for row in r.context["few_rows"]] == [commune.code]
     html = r.content.decode()
-    assert "Ít hồ sơ" in html and "dưới 3 hồ sơ đã giải quyết" in html and "1/1 đúng hạn" in html
+    assert "Ít hồ sơ: 1 đơn vị" in html and "dưới 3 hồ sơ đã giải quyết" in html and "1/1 đúng hạn" in html
     # the table keeps every unit; the few one's rate is greyed with its count and comes after the ranked ones
     rows = r.context["rows"]
     assert [row["unit"] for row in rows] == [dept.code, commune.code]

@@ -32,6 +32,7 @@ PLATFORM_COMMANDS = {
     "index": "cchc.indices.cli",
     "users": "cchc.accounts.cli",
     "dossiers": "cchc.dossiers.cli",
+    "rollups": "cchc.dossiers.rollups_cli",
     "audit": "cchc.core.cli",
     "setup": "cchc.core.cli",
     "demo": "cchc.core.cli",

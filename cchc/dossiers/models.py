@@ -491,3 +491,120 @@ class ApologyPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {'công khai' if self.enabled else 'không công khai'}"
+
+
+# ---------------------------------------------------------------------------------------------- rollups
+# Bảng số liệu tổng hợp: counters kept per local day, maintained in the same transaction as each dossier change
+# (cchc.dossiers.rollups). The dossier selectors stay the one definition of each statistic; rollups are their
+# running sums. `handling_unit` here is never empty: a dossier without a handling unit is filed under its
+# receiving unit (which gives the same row unit and the same scope in every selector; see docs/rollups.md).
+
+ROLLUP_FLOW_FIELDS = (
+    "received_new", "received_online", "received_with_electronic_documents", "received_fee_bearing",
+    "received_paid_online", "settled", "settled_early", "settled_on_time", "settled_late",
+    "settled_with_electronic_result", "settled_working_seconds", "returned", "returned_late", "rejected", "withdrawn",
+    "supplemented", "supplement_requests", "pauses_started", "apology_issued", "apology_issued_late",
+)
+ROLLUP_STATE_FIELDS = ("open_delta", "overdue_delta")
+ROLLUP_FIELDS = ROLLUP_FLOW_FIELDS + ROLLUP_STATE_FIELDS
+
+
+class RollupCounters(models.Model):
+    """The counters of one rollup row (sums over the dossiers of its key on its day).
+
+    Flows are counted on the local day of their event (received_new on the day of received_at, settled_* on
+    the day of settled_at, ...). `open_delta` / `overdue_delta` are changes of the point-in-time states: the
+    number of dossiers open (overdue) at the start of day D is the sum of the deltas of all days ≤ D.
+    """
+
+    day = models.DateField(verbose_name="ngày")
+    province = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="tỉnh")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="đơn vị tiếp nhận")
+    handling_unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="đơn vị giải quyết",
+        help_text="Đơn vị giải quyết; hồ sơ chưa có đơn vị giải quyết được ghi theo đơn vị tiếp nhận",
+    )
+    received_new = models.IntegerField(default=0, verbose_name="tiếp nhận mới")
+    received_online = models.IntegerField(default=0, verbose_name="tiếp nhận trực tuyến")
+    received_with_electronic_documents = models.IntegerField(default=0, verbose_name="tiếp nhận có hồ sơ điện tử")
+    received_fee_bearing = models.IntegerField(default=0, verbose_name="tiếp nhận có thu phí")
+    received_paid_online = models.IntegerField(default=0, verbose_name="tiếp nhận đã thanh toán trực tuyến")
+    settled = models.IntegerField(default=0, verbose_name="đã giải quyết")
+    settled_early = models.IntegerField(default=0, verbose_name="trước hạn")
+    settled_on_time = models.IntegerField(default=0, verbose_name="đúng hạn")
+    settled_late = models.IntegerField(default=0, verbose_name="trễ hạn")
+    settled_with_electronic_result = models.IntegerField(default=0, verbose_name="có kết quả điện tử")
+    settled_working_seconds = models.BigIntegerField(default=0, verbose_name="tổng thời gian giải quyết (giây làm việc)")
+    returned = models.IntegerField(default=0, verbose_name="đã trả kết quả")
+    returned_late = models.IntegerField(default=0, verbose_name="trả kết quả quá hạn")
+    rejected = models.IntegerField(default=0, verbose_name="từ chối")
+    withdrawn = models.IntegerField(default=0, verbose_name="rút hồ sơ")
+    supplemented = models.IntegerField(default=0, verbose_name="hồ sơ yêu cầu bổ sung")
+    supplement_requests = models.IntegerField(default=0, verbose_name="lượt yêu cầu bổ sung")
+    pauses_started = models.IntegerField(default=0, verbose_name="lượt tạm dừng")
+    apology_issued = models.IntegerField(default=0, verbose_name="hồ sơ có phiếu xin lỗi")
+    apology_issued_late = models.IntegerField(default=0, verbose_name="hồ sơ có phiếu xin lỗi lập khi đã quá hạn")
+    open_delta = models.IntegerField(default=0, verbose_name="thay đổi số đang giải quyết")
+    overdue_delta = models.IntegerField(default=0, verbose_name="thay đổi số đang quá hạn")
+
+    class Meta:
+        abstract = True
+
+
+class DossierRollup(RollupCounters):
+    """Số liệu tổng hợp theo ngày × đơn vị × thủ tục × kênh nộp (drill-down, procedures, channels)."""
+
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+", verbose_name="thủ tục")
+    channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name="kênh nộp")
+
+    class Meta:
+        verbose_name = "số liệu tổng hợp hồ sơ"
+        verbose_name_plural = "số liệu tổng hợp hồ sơ"
+        constraints = [models.UniqueConstraint(fields=["day", "unit", "handling_unit", "procedure", "channel"],
+                                               name="uniq_dossier_rollup_key")]
+        indexes = [models.Index(fields=["province", "day"]), models.Index(fields=["unit", "day"]),
+                   models.Index(fields=["handling_unit", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id}/{self.handling_unit_id} {self.procedure_id} {self.channel}"
+
+
+class UnitRollup(RollupCounters):
+    """Số liệu tổng hợp theo ngày × đơn vị (the same counters summed over procedures and channels: dashboards)."""
+
+    class Meta:
+        verbose_name = "số liệu tổng hợp theo đơn vị"
+        verbose_name_plural = "số liệu tổng hợp theo đơn vị"
+        constraints = [models.UniqueConstraint(fields=["day", "unit", "handling_unit"], name="uniq_unit_rollup_key")]
+        indexes = [models.Index(fields=["province", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit_id}/{self.handling_unit_id}"
+
+
+class RollupRepeat(models.Model):
+    """Lặp lại: a dossier with events of one kind (supplement, apology letter) on two distinct days.
+
+    "Dossiers with at least one such event in a period" is not a sum of days: a dossier with letters on days
+    p < d is counted once in a period containing both. One row per consecutive pair of distinct days (p, d)
+    lets the readers subtract those pairs: count = Σ days in the period − Σ pairs with p ≥ start and d ≤ end.
+    """
+
+    kind = models.CharField(max_length=24, verbose_name="loại")
+    first_day = models.DateField(verbose_name="ngày trước")
+    day = models.DateField(verbose_name="ngày")
+    province = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="tỉnh")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="đơn vị tiếp nhận")
+    handling_unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="đơn vị giải quyết")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+", verbose_name="thủ tục")
+    channel = models.CharField(max_length=10, choices=Channel.choices, verbose_name="kênh nộp")
+    n = models.IntegerField(default=0, verbose_name="số cặp")
+
+    class Meta:
+        verbose_name = "cặp ngày lặp lại"
+        verbose_name_plural = "cặp ngày lặp lại"
+        constraints = [models.UniqueConstraint(
+            fields=["kind", "first_day", "day", "unit", "handling_unit", "procedure", "channel"], name="uniq_rollup_repeat_key")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.first_day}→{self.day}: {self.n}"

@@ -40,7 +40,7 @@ from cchc.catalog.selectors import checklist_in_force, checklist_items
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
-from . import storage
+from . import rollups, storage
 from . import workflow as wf
 from .models import (
     ApologyLetter,
@@ -372,6 +372,7 @@ def _create(*, unit, procedure, channel, applicant, actor, at, status, result_ch
     if payment:
         _apply_payment(dossier, payment, at)
     dossier.save()
+    rollups.sync(dossier)
     missing = _record_documents(dossier, documents, actor)
     return dossier, missing
 
@@ -633,7 +634,7 @@ def dossier_transition(
     at = as_aware(at, field="at") if at is not None else now
     reason = str(reason or "").strip()
     with transaction.atomic():
-        d = _lock(dossier if dossier is not None else code)
+        d = rollups.track(_lock(dossier if dossier is not None else code))
         _check_process_permission(actor, d)
         _check_version(d, version)
         if action == wf.RETURN and is_late(d):
@@ -701,6 +702,7 @@ def dossier_transition(
         d.version += 1
         d.updated_by = actor if getattr(actor, "pk", None) else None
         d.save()
+        rollups.sync(d)
         audit_record(actor=actor, action=f"dossier.{action}", obj=d, from_state=tr.from_state, to_state=tr.to_state,
                      reason=reason, data=data, at=at if at < now else None)
         _snapshot_issued(d, action, actor=actor, at=at, apology=letter if action == wf.APOLOGISE else None)
@@ -785,7 +787,7 @@ dossier_withdraw = _wrapper(wf.WITHDRAW)
 def dossier_record_payment(*, dossier=None, code=None, actor, status: str, reference: str = "", version=None) -> Dossier:
     """Ghi nhận phí, lệ phí: status paid_counter | paid_online | exempt | unpaid, with a payment reference."""
     with transaction.atomic():
-        d = _lock(dossier if dossier is not None else code)
+        d = rollups.track(_lock(dossier if dossier is not None else code))
         _check_process_permission(actor, d)
         _check_version(d, version)
         before = d.payment_status
@@ -793,6 +795,7 @@ def dossier_record_payment(*, dossier=None, code=None, actor, status: str, refer
         d.version += 1
         d.updated_by = actor if getattr(actor, "pk", None) else None
         d.save()
+        rollups.sync(d)
         audit_record(actor=actor, action="dossier.payment", obj=d, from_state=d.status, to_state=d.status,
                      data={"from": before, "to": d.payment_status, "reference": d.payment_reference})
     return d
@@ -879,6 +882,8 @@ def document_store(*, dossier: Dossier, uploaded_file, ext: str, content_type: s
 def document_record(*, dossier: Dossier, kind: str, name: str, file_path: str, original_name: str, content_type: str,
                     size: int, sha256: str, user, audit_data: dict, required_document_id=None) -> DossierDocument:
     """The DossierDocument row for a file already in storage, the dossier's flags and version, the audit event."""
+    if not hasattr(dossier, "_rollup_before"):
+        rollups.track(dossier)
     doc = DossierDocument.objects.create(
         dossier=dossier, kind=kind, name=(name or original_name or "Tệp đính kèm")[:500], is_electronic=True,
         file_path=file_path, original_name=original_name, content_type=content_type, size=size,
@@ -891,6 +896,7 @@ def document_record(*, dossier: Dossier, kind: str, name: str, file_path: str, o
     dossier.version += 1
     dossier.updated_by = user
     dossier.save()
+    rollups.sync(dossier)
     audit_record(actor=user, action="dossier.attach", obj=dossier, from_state=dossier.status, to_state=dossier.status,
                  data={"document": doc.pk, "sha256": sha256, "size": size, "type": content_type, **audit_data})
     return doc
@@ -900,7 +906,7 @@ def electronic_result_record(*, dossier, actor, file_path: str, sha256: str, siz
                              signer: str = "", issued_at: datetime | None = None, signatory=None) -> ElectronicResult:
     """Register a result file (kết quả điện tử) already written under MEDIA_ROOT; marks the dossier."""
     with transaction.atomic():
-        d = _lock(dossier)
+        d = rollups.track(_lock(dossier))
         _check_process_permission(actor, d)
         result = ElectronicResult.objects.create(
             dossier=d, file_path=file_path, sha256=sha256, size=size, signed=signed, signer=signer[:255],
@@ -911,6 +917,7 @@ def electronic_result_record(*, dossier, actor, file_path: str, sha256: str, siz
         d.version += 1
         d.updated_by = actor if getattr(actor, "pk", None) else None
         d.save()
+        rollups.sync(d)
         audit_record(actor=actor, action="dossier.electronic_result", obj=d, from_state=d.status, to_state=d.status,
                      data={"sha256": sha256, "signed": signed, "signer": signer,
                            "signatory": signatory.get_username() if signatory is not None else None})

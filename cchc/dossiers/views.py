@@ -48,7 +48,7 @@ from cchc.catalog.selectors import procedure_checklist
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 
-from . import documents, issuance, registers, results, selectors, services
+from . import documents, issuance, registers, results, rollups, selectors, services
 from . import workflow as wf
 from .forms import (
     ActionForm,
@@ -819,7 +819,7 @@ def applicant_payment_record(*, dossier: Dossier, user, reference: str, version=
     if not reference:
         raise DomainError("reference: bắt buộc nhập mã giao dịch thanh toán.", code="required", field="reference")
     with transaction.atomic():
-        d = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        d = rollups.track(Dossier.objects.select_for_update().get(pk=dossier.pk))
         if d.applicant_user_id is None or d.applicant_user_id != user.pk:
             raise ForbiddenError("Bạn chỉ thanh toán cho hồ sơ của mình.", code="forbidden")
         if version not in (None, "") and int(version) != d.version:
@@ -837,6 +837,7 @@ def applicant_payment_record(*, dossier: Dossier, user, reference: str, version=
         d.version += 1
         d.updated_by = user
         d.save()
+        rollups.sync(d)
         audit_record(actor=user, action="dossier.payment", obj=d, from_state=d.status, to_state=d.status,
                      data={"from": before, "to": d.payment_status, "reference": d.payment_reference, "by": "applicant"})
     return d

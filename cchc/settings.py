@@ -81,6 +81,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cchc.core.context_processors.platform",
             ],
+            # the number filters (vn_number, vn_points, vn_signed) and the reader filter (reader_text) in every template
+            "builtins": ["cchc.core.templatetags.vn_format"],
         },
     },
 ]

@@ -42,6 +42,8 @@ from fractions import Fraction
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from cchc.core.numbers import format_vn
+
 UNITS = ("working_days", "working_hours", "same_day", "calendar_days", "months")
 UNIT_WORKING_DAYS, UNIT_WORKING_HOURS, UNIT_SAME_DAY, UNIT_CALENDAR_DAYS, UNIT_MONTHS = UNITS
 UNIT_LABELS_VI = {
@@ -139,7 +141,7 @@ def _vn_number(x: Fraction) -> str:
     """1.5 → '1,5'; 2 → '2' (decimal comma)."""
     if x.denominator == 1:
         return str(x.numerator)
-    return f"{float(x):.1f}".replace(".", ",")
+    return format_vn(float(x), 1)
 
 
 @dataclass(frozen=True)

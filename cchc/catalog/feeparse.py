@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cchc.core.numbers import format_vn
+
 MIN_VND = 1000
 EXEMPT = "exempt"
 AMOUNT = "amount"
@@ -141,7 +143,7 @@ def publication_fee(text: str | None) -> int:
 
 def vnd(amount: int | Decimal) -> str:
     """'50.000 đồng'."""
-    return f"{int(amount):,}".replace(",", ".") + " đồng"
+    return format_vn(int(amount)) + " đồng"
 
 
 def fee_label(*, amount, catalogue_text: str | None = None, exempt: bool = False) -> str:

@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.db import models
 
+from cchc.core.numbers import format_points
 from cchc.core.textfold import fold
 
 _WORD = re.compile(r"[0-9a-z]+")
@@ -159,7 +160,7 @@ class ProvinceProcedure(models.Model):
             return TimeUnit.SAME_DAY.label
         if self.time_value is None:
             return "—"
-        number = f"{float(self.time_value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+        number = format_points(self.time_value)
         return f"{number} {self.get_time_unit_display().lower()}"
 
 

@@ -25,6 +25,7 @@ from django.db.models import Q
 from cchc.accounts.permissions import can
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError
+from cchc.core.numbers import format_vn
 
 from .models import EventKind, OnlineLevel, Procedure, ProcedureEvent, ProvinceProcedure
 from .selectors import in_force_q
@@ -239,12 +240,12 @@ def staff_events(*, province, procedure: Procedure | None = None, date_from=None
 
 def vn_int(n: int) -> str:
     """1937 → "1.937" (Vietnamese thousands separator)."""
-    return f"{int(n):,}".replace(",", ".")
+    return format_vn(int(n))
 
 
 def vn_pct(value: float) -> str:
     """57.41 → "57,41%" (Vietnamese decimal comma, two decimals)."""
-    return f"{float(value):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") + "%"
+    return format_vn(value, 2) + "%"
 
 
 def report_sentence(report: dict) -> str:

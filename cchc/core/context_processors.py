@@ -1,5 +1,10 @@
 from django.conf import settings
 
+from cchc.core.datanotes import sees_data_notes
+
 
 def platform(request):
-    return {"PLATFORM_NAME": "Nền tảng CCHC", "DEBUG": settings.DEBUG}
+    user = getattr(request, "user", None)
+    return {"PLATFORM_NAME": "Nền tảng CCHC", "DEBUG": settings.DEBUG,
+            # internal data-quality notes ("cần xác minh", flags of published figures) are for staff only
+            "SHOW_DATA_NOTES": sees_data_notes(user)}

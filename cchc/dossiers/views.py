@@ -599,7 +599,10 @@ def register_export(request):
     user_unit = _desk_unit(request.user)
     today = timezone.localdate()
     initial = {"unit": user_unit.code if user_unit else "", "date_from": today.replace(day=1), "date_to": today}
-    units = filter_by_scope(Unit.objects.filter(is_active=True), request.user, "parent").order_by("name")[:400]
+    # the units whose register the user may open, the user's own unit included (scoping by "parent" left a
+    # commune desk with an empty list, and the page then showed its code "80-001-MC" instead of its name);
+    # a province has a few hundred units at most, so no cap hides one
+    units = filter_by_scope(Unit.objects.filter(is_active=True), request.user, None).order_by("name")
     error = None
     if request.GET.get("tai"):
         form = RegisterForm(request.GET)

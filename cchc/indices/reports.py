@@ -152,9 +152,10 @@ def _change_text(r) -> str:
     if not change:
         return "—"
     rank = change.get("rank") or 0
-    arrow = f"▲{rank}" if rank > 0 else f"▼{-rank}" if rank < 0 else "＝"
+    # "không đổi", not "＝": the full-width sign is in no installed font and printed as an empty box
+    arrow = f"▲{rank}" if rank > 0 else f"▼{-rank}" if rank < 0 else "không đổi"
     pct = change.get("index_pct") or 0
-    return f"{arrow} ({'+' if pct >= 0 else ''}{_pct(pct)})"
+    return f"{arrow} ({'+' if pct == 0 else ''}{format_vn(pct, 2, signed=True)})"
 
 
 def ranking_xlsx(*, cycle_id: int, user=None) -> bytes:

@@ -17,6 +17,7 @@ from cchc.accounts.models import Role
 from cchc.accounts.permissions import can
 from cchc.core.audit import audit_record, audit_record_many
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
+from cchc.core.numbers import format_points
 
 from . import scoring, workflow
 from .models import (
@@ -610,10 +611,28 @@ def _recompute_data_points(cycle: AssessmentCycle) -> int:
             pts = scoring.points_from_rule(crit.rule, value, crit.max_points)
             a, _ = Assessment.objects.get_or_create(cycle=cycle, unit_id=unit_id, criterion=crit)
             a.self_points, a.data_value, a.source = pts, value, PointSource.DATA
-            a.self_explanation = a.self_explanation or f"Tính tự động từ số liệu {metric} = {value}"
+            a.self_explanation = a.self_explanation or data_explanation(metric, value)
             a.save()
             count += 1
     return count
+
+
+# what a person reads for a criterion metric (the automatic explanation of data-driven points)
+METRIC_LABELS = {
+    "on_time_rate": "tỷ lệ hồ sơ giải quyết đúng hạn",
+    "online_rate": "tỷ lệ hồ sơ nộp trực tuyến",
+    "online_share": "tỷ lệ hồ sơ nộp trực tuyến",
+    "digitised_documents_share": "tỷ lệ số hóa hồ sơ",
+    "electronic_result_share": "tỷ lệ cấp kết quả điện tử",
+}
+
+
+def data_explanation(metric: str, value) -> str:
+    """"Tính tự động từ số liệu: tỷ lệ hồ sơ giải quyết đúng hạn 96,42 %" (metric named, number written the
+    Vietnamese way; a metric without a label keeps its key)."""
+    label = METRIC_LABELS.get(metric)
+    number = format_points(value)
+    return f"Tính tự động từ số liệu: {label} {number} %" if label else f"Tính tự động từ số liệu: {metric} = {number}"
 
 
 # criterion metric → key of cchc.dossiers.selectors.dossier_statistics (the one definition of each rate)

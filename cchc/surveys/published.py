@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from cchc.core.numbers import format_vn
 from cchc.core.textfold import fold
 
 from .sipas import ASPECTS
@@ -178,11 +179,11 @@ def entity_kind_code(text: str) -> str | None:
 
 
 def _fmt(number: Decimal | None) -> str:
-    return "" if number is None else f"{number:.2f}"
+    return "" if number is None else format_vn(number, 2)
 
 
 def _signed(number: Decimal) -> str:
-    return ("+" if number >= 0 else "") + f"{number:.2f}"
+    return ("+" if number == 0 else "") + format_vn(number, 2, signed=True)
 
 
 def read_rows(text: str) -> tuple[str, list[str], list[Row]]:

@@ -133,4 +133,7 @@ def test_self_assessment_to_published_ranking(page, live_server, browser_login, 
     page.wait_for_function("() => window.Chart !== undefined")
     assert page.locator("tr.flagged .flag").count() == 1
     assert "▲12" in page.locator("table.history").inner_text()
+    # every chart formats ticks and tooltips the Vietnamese way, whatever the browser's language (static cchc/charts.js)
+    assert page.evaluate("() => Chart.defaults.locale") == "vi-VN"
+    assert page.evaluate("() => Chart.getChart('chart-par-score').scales.y.getLabelForValue(1234.5)") == "1.234,5"
     screenshot("index-07-home")

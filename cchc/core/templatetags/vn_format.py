@@ -1,32 +1,19 @@
 """Numbers as Vietnamese readers write them: dot between thousands, comma before decimals (1.250.000; 92,31).
 
-Django's "vi" locale has no digit grouping (NUMBER_GROUPING = 0), and turning USE_THOUSAND_SEPARATOR on
-globally would also group years and ids ("2.026"), so pages that show money or counts use these filters.
+Template filters over the one formatter, `cchc.core.numbers.format_vn` (see there why the Django locale is
+not used).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 
+from cchc.core.datanotes import public_text, sees_data_notes
+from cchc.core.numbers import format_points, format_signed_text, format_vn
+
+__all__ = ["format_vn", "reader_text", "vn_number", "vn_points", "vn_signed"]
+
 register = template.Library()
-
-
-def format_vn(value, decimals: int = 0, *, strip_zeros: bool = False) -> str:
-    """1250000 → "1.250.000"; 92.3149 (2) → "92,31"; -1234.5 (1) → "-1.234,5"; None/"" → "—"."""
-    if value is None or value == "":
-        return "—"
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    if not number.is_finite():
-        return "—"
-    text = f"{number:,.{max(0, int(decimals))}f}"  # "1,250,000.00"
-    if strip_zeros and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 @register.filter
@@ -42,4 +29,17 @@ def vn_number(value, decimals=0):
 @register.filter
 def vn_points(value):
     """Points without trailing zeros: 10.00 → "10", 2.50 → "2,5", 1234.25 → "1.234,25"."""
-    return format_vn(value, 2, strip_zeros=True)
+    return format_points(value)
+
+
+@register.filter
+def vn_signed(value):
+    """A stated change: "+4.05" → "+4,05", -1.5 → "-1,5"; text that is not a number is shown as it is."""
+    return format_signed_text(value)
+
+
+@register.filter
+def reader_text(text, user):
+    """{{ source|reader_text:request.user }}: the text as this reader may see it — internal data-quality notes
+    ("cần xác minh", "CHƯA XÁC NHẬN") only for staff (cchc.core.datanotes)."""
+    return ("" if text is None else text) if sees_data_notes(user) else public_text(text)

@@ -4,6 +4,8 @@ import re
 
 from django import template
 
+from cchc.core.numbers import format_vn
+
 register = template.Library()
 
 _FIELD_PREFIX = re.compile(r"^[a-z_]+(?:\.[a-z_]+)*: ")
@@ -16,7 +18,7 @@ def vnd(value) -> str:
         amount = int(value)
     except (TypeError, ValueError):
         return ""
-    return f"{amount:,}".replace(",", ".")
+    return format_vn(amount)
 
 
 @register.filter

@@ -160,7 +160,7 @@ def test_import_page_shows_the_summary_with_flags(client, w, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     resp = client.post(reverse("indices:import"), {"file": SimpleUploadedFile("sipas_2024.csv", csv.encode()), "index_kind": ""})
-    assert resp.status_code == 200 and "88.90" in resp.content.decode()
+    assert resp.status_code == 200 and "88,90" in resp.content.decode()
     bad = client.post(reverse("indices:import"), {"file": SimpleUploadedFile("x.csv", b"a,b\n1,2\n")})
     assert bad.status_code == 400
 

@@ -1,6 +1,9 @@
 """Small template helpers for the index and SIPAS pages."""
 
 from django import template
+from django.utils.html import format_html
+
+from cchc.core.numbers import format_vn
 
 register = template.Library()
 
@@ -18,13 +21,11 @@ def get(mapping, key):
 
 @register.filter
 def pct(value, digits=2):
-    """Number with 2 decimals and a comma (Vietnamese style), '—' when missing."""
-    if value is None or value == "":
-        return "—"
+    """Number with 2 decimals, comma and grouped thousands (cchc.core.numbers.format_vn), '—' when missing."""
     try:
-        return f"{float(value):.{int(digits)}f}".replace(".", ",")
+        return format_vn(value, int(digits))
     except (TypeError, ValueError):
-        return value
+        return format_vn(value, 2)
 
 
 @register.filter
@@ -45,3 +46,25 @@ def heat(value, maximum):
 @register.filter
 def str_(value):
     return str(value)
+
+
+# The marker of "same rank as last year". It was "＝" (U+FF1D, a CJK full-width sign no installed font has, so
+# pages and PDFs showed an empty box); "=" is in Noto Sans and every fallback font, and the words go to screen
+# readers and tooltips.
+SAME_RANK_MARK = "="
+SAME_RANK_TEXT = "không đổi"
+
+
+@register.filter
+def rank_move(value):
+    """Change of rank since last year: ▲3 (up 3 places), ▼2 (down 2), "=" with the text "không đổi"; "" when unknown."""
+    try:
+        move = int(value)
+    except (TypeError, ValueError):
+        return ""
+    if move > 0:
+        return format_html('<span class="up" role="img" aria-label="tăng {0} bậc" title="Tăng {0} bậc">▲{0}</span>', move)
+    if move < 0:
+        return format_html('<span class="down" role="img" aria-label="giảm {0} bậc" title="Giảm {0} bậc">▼{0}</span>', -move)
+    return format_html('<span class="same" role="img" aria-label="{0}" title="Không đổi thứ hạng">{1}</span>',
+                       SAME_RANK_TEXT, SAME_RANK_MARK)

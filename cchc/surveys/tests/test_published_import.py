@@ -37,7 +37,7 @@ def test_sipas_change_that_does_not_match_the_two_scores_is_imported_with_a_flag
     assert summary["index_kind"] == "sipas"
     assert summary["imported"] == 2 and summary["rejected"] == []
     flags = flagged_rows(summary)
-    assert "+1.69" in flags[2] and "88.90" in flags[2] and "88.09" in flags[2]
+    assert "+1,69" in flags[2] and "88,90" in flags[2] and "88,09" in flags[2]
     assert 3 in flags  # the other half of the pair is flagged too
     row = PublishedResult.objects.get(year=2024, index_kind="sipas")
     assert row.flagged and row.source_url == "https://a.example/sipas-2024"
@@ -70,7 +70,7 @@ def test_two_sources_with_different_scores_for_one_figure_are_both_flagged(tmp_p
     assert summary["index_kind"] == "par_index"
     flags = flagged_rows(summary)
     assert set(flags) == {2, 3}
-    assert "91.87" in flags[2] and "91.81" in flags[2]
+    assert "91,87" in flags[2] and "91,81" in flags[2]
     assert PublishedResult.objects.filter(year=2023, flagged=True).count() == 2
 
 
@@ -85,11 +85,11 @@ def test_shipped_files_flag_the_documented_inconsistencies():
     # PAR 2023 last place: An Giang vs Bình Thuận / Sóc Trăng
     assert "An Giang" in flagged_rows(par)[12]
     # SIPAS Hải Phòng 2024 +1.69 vs 2023 88.09
-    assert "88.09" in flagged_rows(sip)[2]
+    assert "88,09" in flagged_rows(sip)[2]
     # Aggregates: 53 up + 9 down ≠ 63, and 88.51 − 87.72 ≠ +1.58
     agg_flags = flagged_rows(agg)
     assert "62" in agg_flags[2] and "63" in agg_flags[2]
-    assert "+0.79" in agg_flags[5]
+    assert "+0,79" in agg_flags[5]
     # Checks that pass stay clean: SIPAS national averages, Long An
     assert PublishedAggregate.objects.filter(index_kind="sipas", measure="trung bình", flagged=True).count() == 0
     assert not PublishedResult.objects.filter(entity_name="Long An", index_kind="sipas", flagged=True).exists()
@@ -217,7 +217,7 @@ def test_a_better_rank_with_a_lower_score_is_flagged_even_in_a_partial_table(tmp
     rows = [("Tỉnh A", "85.00", 3), ("Tỉnh B", "85.01", 10)]
     flags = flagged_rows(published_results_import(path=write(tmp_path, "par.csv", table(rows, n=63))))
     assert set(flags) == {2, 3}
-    assert "ngược" in flags[2] and "Tỉnh A hạng 3 (85.00)" in flags[2] and "Tỉnh B hạng 10 (85.01)" in flags[2]
+    assert "ngược" in flags[2] and "Tỉnh A hạng 3 (85,00)" in flags[2] and "Tỉnh B hạng 10 (85,01)" in flags[2]
 
 
 def test_equal_scores_at_different_ranks_are_not_flagged(tmp_path):
@@ -236,7 +236,7 @@ def test_the_mean_of_a_complete_table_must_match_the_published_average(tmp_path,
     flags = flagged_rows(published_results_import(path=write(tmp_path, "par.csv", table(FIVE))))  # mean 88.00
     assert bool(flags) is flagged
     if flagged:
-        assert set(flags) == {2, 3, 4, 5, 6} and "88.00" in flags[2] and "88.02" in flags[2]
+        assert set(flags) == {2, 3, 4, 5, 6} and "88,00" in flags[2] and "88,02" in flags[2]
 
 
 def test_a_ministries_average_is_not_compared_with_a_provinces_table(tmp_path):
@@ -289,7 +289,7 @@ def test_the_contradictions_found_by_the_second_search_are_flagged_not_resolved(
     assert sorted(str(r.score) for r in hp) == ["90.59", "91.10"] and all(r.flagged for r in hp)
     # PAR 2019 Quảng Ninh 90.09 "+1.03" ⇒ 2018 89.06, but 2018 was published as 89.6
     qn2018 = PublishedResult.objects.get(index_kind="par_index", year=2018, entity_name="Quảng Ninh", score__isnull=False)
-    assert qn2018.flagged and "89.06" in " ".join(qn2018.flags)
+    assert qn2018.flagged and "89,06" in " ".join(qn2018.flags)
     # PAR 2024: Cần Thơ and Bình Dương share 89.13 at ranks 22 and 23 — equal scores, not a contradiction
     tie = PublishedResult.objects.filter(index_kind="par_index", year=2024, score=Decimal("89.13"))
     assert {r.rank for r in tie} == {22, 23} and not any(r.flagged for r in tie)

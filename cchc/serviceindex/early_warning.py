@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.errors import DomainError, NotFoundError
+from cchc.core.numbers import format_points
 
 from . import inputs, scoring
 from .compute import definition, indicator_set_for, scope_for
@@ -125,7 +126,7 @@ def warn_units(*, days: int = DEFAULT_DAYS, now: datetime | None = None) -> dict
                 u = by_unit[head.unit.code]
                 codes = [d["code"] for d in report["dossiers"] if d["unit"] == u["unit"]]
                 body = (f"{u['dossiers']} hồ sơ của {u['name']} sẽ quá hạn trong {days} ngày làm việc nếu không được xử lý"
-                        f" (có thể mất {str(u['points_at_risk']).replace('.', ',')} điểm Chỉ số 766 tháng {report['month']}).\n"
+                        f" (có thể mất {format_points(u['points_at_risk'])} điểm Chỉ số 766 tháng {report['month']}).\n"
                         + "\n".join(f"- {c}" for c in codes[:50]))
                 _, new = Notification.objects.get_or_create(
                     dedup_key=f"index_warning:{u['unit']}:{today}:{head.email}"[:200],

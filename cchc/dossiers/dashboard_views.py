@@ -6,8 +6,9 @@
                  &don_vi=<unit code>          drill-down: the same figures by procedure and by channel
                  &xuat=xlsx                   the table as an Excel workbook
 
-Every figure comes from `selectors.dossier_statistics` (the one definition of each statistic) or, for the
-monthly line, from `selectors.statistic_filters` month by month; nothing is recomputed here.
+Every figure is one of `selectors.dossier_statistics` (the one definition of each statistic), read from the
+rollups (`rollups.rollup_statistics`, `rollups.monthly_series`; docs/rollups.md) so the page never scans the
+dossier table; nothing is recomputed here. The lateness attribution reads the steps (selectors.late_steps_by).
 Scope: the dossiers the user may see (`dossiers_for_user`, built on the permission helper's scope_q);
 table rows are units in the user's scope (`filter_by_scope` on Unit).
 
@@ -32,6 +33,7 @@ from cchc.core.errors import DomainError
 from cchc.units.targets import target_for
 
 from . import selectors
+from .rollups import total_row
 from .views import _error_page, staff_required
 
 MAX_PERIOD_DAYS = 3 * 366 + 1  # custom periods up to three years (36 points on the monthly line)
@@ -281,8 +283,9 @@ def dashboard(request):
     d_from, d_to = period["date_from"], period["date_to"]
     scope_ids = selectors.scope_unit_ids(user)
     try:
-        [total] = selectors.dossier_statistics(user=user, date_from=d_from, date_to=d_to, group_by=(), now=now)
         rows = selectors.unit_rows(user=user, date_from=d_from, date_to=d_to, now=now, scope_ids=scope_ids)
+        # every dossier the viewer may see has exactly one responsible unit: the total is the sum of the rows
+        total = total_row(rows)
     except DomainError as exc:  # pragma: no cover - the period is validated above
         return _error_page(request, 400, "Yêu cầu không hợp lệ", exc.message)
     selectors.mark_low_volume(rows)

@@ -582,6 +582,22 @@ class UnitRollup(RollupCounters):
         return f"{self.day} {self.unit_id}/{self.handling_unit_id}"
 
 
+class UnitMonthRollup(RollupCounters):
+    """Số liệu tổng hợp theo tháng × đơn vị: UnitRollup summed over the days of a month (`day` = the 1st).
+
+    Readers take whole months from here and the days of a partial month from UnitRollup: a year of figures is a
+    few thousand rows, whatever the number of dossiers."""
+
+    class Meta:
+        verbose_name = "số liệu tổng hợp theo tháng"
+        verbose_name_plural = "số liệu tổng hợp theo tháng"
+        constraints = [models.UniqueConstraint(fields=["day", "unit", "handling_unit"], name="uniq_unit_month_rollup_key")]
+        indexes = [models.Index(fields=["province", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day:%m/%Y} {self.unit_id}/{self.handling_unit_id}"
+
+
 class RollupRepeat(models.Model):
     """Lặp lại: a dossier with events of one kind (supplement, apology letter) on two distinct days.
 

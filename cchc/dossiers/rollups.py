@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from django.db import connection, transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from . import workflow as wf
@@ -38,6 +38,7 @@ from .models import (
     PauseKind,
     PaymentStatus,
     RollupRepeat,
+    UnitMonthRollup,
     UnitRollup,
 )
 
@@ -139,10 +140,11 @@ def contribution(s: Snapshot | None, tz=None) -> tuple[dict, dict]:
         add(received_day, "received_online")
     if s.has_electronic_documents:
         add(received_day, "received_with_electronic_documents")
-    if s.fee_amount > 0:
+    # selectors.Q_FEE_CHARGED / Q_PAID_ONLINE
+    if s.fee_amount > 0 and s.payment_status not in (PaymentStatus.NOT_REQUIRED, PaymentStatus.EXEMPT):
         add(received_day, "received_fee_bearing")
-    if s.payment_status == PaymentStatus.PAID_ONLINE:
-        add(received_day, "received_paid_online")
+        if s.payment_status == PaymentStatus.PAID_ONLINE:
+            add(received_day, "received_paid_online")
 
     if s.settled_at is not None:  # Q_SETTLED, Q_LATE, Q_EARLY, Q_ON_TIME
         day = _local_day(s.settled_at, tz)
@@ -244,6 +246,13 @@ def apply_delta(before: tuple[dict, dict], after: tuple[dict, dict]) -> int:
     _upsert(DossierRollup._meta.db_table, _FINE_COLS, ROLLUP_FIELDS, fine)
     _upsert(UnitRollup._meta.db_table, _UNIT_COLS, ROLLUP_FIELDS,
             [(*k, *v) for k, v in per_unit.items() if any(v)])
+    per_month: dict = {}
+    for (day, *rest), values in per_unit.items():
+        m = per_month.setdefault((day.replace(day=1), *rest), [0] * N_FIELDS)
+        for i, x in enumerate(values):
+            m[i] += x
+    _upsert(UnitMonthRollup._meta.db_table, _UNIT_COLS, ROLLUP_FIELDS,
+            [(*k, *v) for k, v in per_month.items() if any(v)])
     _upsert(RollupRepeat._meta.db_table, _REPEAT_COLS, ("n",), rep_items)
     return len(fine) + len(rep_items)
 
@@ -271,6 +280,26 @@ def forget(d: Dossier) -> None:
 
 
 # ------------------------------------------------------------------------------------------ rebuild
+
+def _month_end(d: date) -> date:
+    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def _split(a: date | None, b: date) -> tuple[tuple[date, date] | None, list[tuple[date | None, date]]]:
+    """[a, b] (a None: from the beginning) as whole months (first days, inclusive) and the days left over."""
+    lo = a if a is None or a.day == 1 else _month_end(a) + timedelta(days=1)
+    hi_end = b if b == _month_end(b) else b.replace(day=1) - timedelta(days=1)
+    if lo is not None and lo > hi_end:
+        return None, [(a, b)]
+    hi = hi_end.replace(day=1)
+    days = []
+    if a is not None and a < lo:
+        days.append((a, lo - timedelta(days=1)))
+    if hi_end < b:
+        days.append((hi_end + timedelta(days=1), b))
+    return (lo, hi), days
+
 
 def _bounds(date_from: date | None, date_to: date | None, tz) -> tuple[datetime | None, datetime | None]:
     start = datetime.combine(date_from - timedelta(days=1), datetime.min.time(), tzinfo=tz) if date_from else None
@@ -356,6 +385,20 @@ def rebuild(*, province=None, date_from: date | None = None, date_to: date | Non
         _upsert(UnitRollup._meta.db_table, _UNIT_COLS, ROLLUP_FIELDS, [(*k, *v) for k, v in per_unit.items() if any(v)])
         _upsert(RollupRepeat._meta.db_table, _REPEAT_COLS, ("n",),
                 [(kind, first, day, *key, v) for (key, kind, first, day), v in rep_acc.items() if v])
+        # months touched by the range: summed again from the days (whole months, also outside the range)
+        months = UnitMonthRollup.objects.all() if province is None else UnitMonthRollup.objects.filter(province=province)
+        days = UnitRollup.objects.all() if province is None else UnitRollup.objects.filter(province=province)
+        if date_from:
+            months, days = months.filter(day__gte=date_from.replace(day=1)), days.filter(day__gte=date_from.replace(day=1))
+        if date_to:
+            months, days = months.filter(day__lte=date_to), days.filter(day__lte=_month_end(date_to))
+        months.delete()
+        per_month: dict = {}
+        for row in days.values_list("day", "province_id", "unit_id", "handling_unit_id", *ROLLUP_FIELDS).iterator(chunk_size=20000):
+            m = per_month.setdefault((row[0].replace(day=1), *row[1:4]), [0] * N_FIELDS)
+            for j, x in enumerate(row[4:]):
+                m[j] += x
+        _upsert(UnitMonthRollup._meta.db_table, _UNIT_COLS, ROLLUP_FIELDS, [(*k, *v) for k, v in per_month.items() if any(v)])
     return {"dossiers": n, "rows": len(fine), "unit_rows": sum(1 for v in per_unit.values() if any(v)),
             "repeat_rows": sum(1 for v in rep_acc.values() if v),
             "province": getattr(province, "code", None), "date_from": date_from.isoformat() if date_from else None,
@@ -380,20 +423,25 @@ EXTRA_FLOWS = ("received_fee_bearing", "received_paid_online", "settled_working_
                "pauses_started")
 
 
-def _scope(qs, *, units=None, user=None, procedure=None, channel=None, where=None, dossier_side: bool = False):
-    from cchc.accounts.permissions import scope_q
+def _scope(qs, *, units=None, user=None, procedure=None, channel=None, where=None):
+    """The filters of dossier_statistics on a rollup table or the dossier table (same field names).
+
+    The viewer's scope is `dossiers_for_user` (receiving or handling unit in scope) written as two IN lists of
+    the unit ids in scope (`selectors.scope_unit_ids`, the same predicate as accounts.permissions.scope_q on a
+    unit): no join, no subquery over the dossier table."""
+    from .selectors import scope_unit_ids
 
     if units is not None:
         qs = qs.filter(unit__in=list(units))
     if user is not None:
-        if dossier_side:
-            from .selectors import dossiers_for_user
-
-            qs = qs.filter(pk__in=dossiers_for_user(user).values("pk"))
-        else:
-            q_unit = scope_q(user, "unit")
-            if q_unit is not None:
-                qs = qs.filter(q_unit | scope_q(user, "handling_unit"))
+        ids = scope_unit_ids(user)
+        if ids is not None:
+            ids = sorted(ids)
+            if qs.model is Dossier:
+                qs = qs.filter(Q(unit_id__in=ids) | Q(handling_unit_id__in=ids))
+            else:  # "+ 0": the day range, not the unit indexes, is what narrows a rollup read (SQLite's planner)
+                qs = qs.alias(scope_u=F("unit_id") + 0, scope_h=F("handling_unit_id") + 0).filter(
+                    Q(scope_u__in=ids) | Q(scope_h__in=ids))
     if procedure is not None:
         qs = qs.filter(procedure=procedure)
     if channel:
@@ -401,6 +449,14 @@ def _scope(qs, *, units=None, user=None, procedure=None, channel=None, where=Non
     if where is not None:
         qs = qs.filter(where)
     return qs
+
+
+def _changed_between(start: datetime, end: datetime) -> list[int]:
+    """Dossiers with a received, closed or due instant in [start, end): three indexed range reads."""
+    ids: set[int] = set()
+    for field in ("received_at", "closed_at", "due_at"):
+        ids.update(Dossier.objects.filter(**{f"{field}__gte": start, f"{field}__lt": end}).values_list("pk", flat=True))
+    return sorted(ids)
 
 
 def rollup_statistics(
@@ -460,13 +516,11 @@ def rollup_statistics(
             out = [qs.aggregate(**aggregates)]
         return [({k: r.get(src) for k, src in fields.items()}, r) for r in out]
 
-    period = Q(day__gte=date_from, day__lte=date_to)
     flows = FLOW_NAMES + (EXTRA_FLOWS if extra else ())
-    aggregates = {name: Sum(name, filter=period) for name in flows}
-    aggregates["carried_over"] = Sum("open_delta", filter=Q(day__lte=date_from))
-    aggregates["open_at"] = Sum("open_delta", filter=Q(day__lte=state_day))
-    aggregates["overdue_at"] = Sum("overdue_delta", filter=Q(day__lte=state_day))
-    qs = _scope(model.objects.filter(day__lte=max(date_to, state_day)), **scope)
+    # (figure, column, first day or None = since the beginning, last day)
+    wanted = [(name, name, date_from, date_to) for name in flows] + [
+        ("carried_over", "open_delta", None, date_from), ("open_at", "open_delta", None, state_day),
+        ("overdue_at", "overdue_delta", None, state_day)]
     merged: dict = {}
 
     def merge(keys: dict, values: dict, sign: int = 1) -> None:
@@ -475,16 +529,39 @@ def rollup_statistics(
         for name, v in values.items():
             cur[name] += sign * (v or 0)
 
-    for keys, r in grouped(qs, aggregates):
-        merge(keys, {n: r.get(n) for n in (*flows, "carried_over", "open_at", "overdue_at")})
+    def q_days(lo: date | None, hi: date) -> Q:
+        return Q(day__lte=hi) if lo is None else Q(day__gte=lo, day__lte=hi)
+
+    if fine:
+        aggregates = {name: Sum(col, filter=q_days(lo, hi)) for name, col, lo, hi in wanted}
+        queries = [(_scope(model.objects.filter(day__lte=max(date_to, state_day)), **scope), aggregates)]
+    else:  # whole months from UnitMonthRollup, the days of partial months from UnitRollup
+        month_aggr, day_aggr, day_months = {}, {}, set()
+        for name, col, lo, hi in wanted:
+            months, days = _split(lo, hi)
+            if months is not None:
+                month_aggr[name] = Sum(col, filter=q_days(*months))
+            if days:
+                q = Q()
+                for d_lo, d_hi in days:
+                    q |= q_days(d_lo, d_hi)
+                    day_months.update({d_hi.replace(day=1), (d_lo or d_hi).replace(day=1)})
+                day_aggr[name] = Sum(col, filter=q)
+        queries = []
+        if month_aggr:
+            queries.append((_scope(UnitMonthRollup.objects.filter(day__lte=max(date_to, state_day)), **scope), month_aggr))
+        if day_aggr:
+            for m in sorted(day_months):  # one range read per partial month (the key starts with the day)
+                queries.append((_scope(UnitRollup.objects.filter(day__gte=m, day__lte=_month_end(m)), **scope), day_aggr))
+    for qs, aggregates in queries:
+        for keys, r in grouped(qs, aggregates):
+            merge(keys, {n: r.get(n) for n in aggregates})
     reps = _scope(RollupRepeat.objects.filter(first_day__gte=date_from, day__lte=date_to), **scope)
     rep_aggregates = {kind: Sum("n", filter=Q(kind=kind)) for kind in REPEAT_KINDS}
     for keys, r in grouped(reps, rep_aggregates):
         merge(keys, {kind: r.get(kind) for kind in REPEAT_KINDS}, -1)
     if tail_from is not None and tail_from < now:
-        near = (Q(received_at__gte=tail_from, received_at__lt=now) | Q(closed_at__gte=tail_from, closed_at__lt=now)
-                | Q(due_at__gte=tail_from, due_at__lt=now))
-        tail = _scope(Dossier.objects.filter(received_at__isnull=False).filter(near), dossier_side=True, **scope)
+        tail = _scope(Dossier.objects.filter(pk__in=_changed_between(tail_from, now), received_at__isnull=False), **scope)
         from django.db.models import Count
 
         tail_aggr = {"open_now": Count("pk", filter=q_open_at(now)), "open_then": Count("pk", filter=q_open_at(tail_from)),
@@ -521,21 +598,31 @@ def rollup_statistics(
 
 
 def monthly_series(*, user, date_from: date, date_to: date, units=None) -> dict:
-    """Received (new), settled and late per month of the period, from UnitRollup (one aggregate query)."""
+    """Received (new), settled and late per month of the period, from UnitRollup (one query grouped by day)."""
     from .selectors import month_bounds
 
     months = month_bounds(date_from, date_to)
-    aggregates = {}
-    for i, (_, m_from, m_to) in enumerate(months):
-        q = Q(day__gte=m_from, day__lte=m_to)
-        aggregates[f"n{i}"] = Sum("received_new", filter=q)
-        aggregates[f"s{i}"] = Sum("settled", filter=q)
-        aggregates[f"l{i}"] = Sum("settled_late", filter=q)
     qs = _scope(UnitRollup.objects.filter(day__gte=date_from, day__lte=date_to), units=units, user=user)
-    row = qs.aggregate(**aggregates) if aggregates else {}
-    return {
-        "labels": [label for label, _, _ in months],
-        "received_new": [row.get(f"n{i}") or 0 for i in range(len(months))],
-        "settled": [row.get(f"s{i}") or 0 for i in range(len(months))],
-        "settled_late": [row.get(f"l{i}") or 0 for i in range(len(months))],
-    }
+    by_day = qs.values("day").annotate(n=Sum("received_new"), s=Sum("settled"), l=Sum("settled_late")).order_by()
+    out = {"labels": [label for label, _, _ in months], "received_new": [0] * len(months), "settled": [0] * len(months),
+           "settled_late": [0] * len(months)}
+    for r in by_day:
+        i = next(k for k, (_, m_from, m_to) in enumerate(months) if m_from <= r["day"] <= m_to)
+        out["received_new"][i] += r["n"] or 0
+        out["settled"][i] += r["s"] or 0
+        out["settled_late"][i] += r["l"] or 0
+    return out
+
+
+def total_row(rows: list[dict]) -> dict:
+    """The total of rows that partition the dossiers (e.g. the rows by responsible unit): counts summed, rates
+    recomputed by the selectors' formulas. Equal to rollup_statistics(group_by=()) for the same arguments."""
+    from .selectors import _pct
+
+    item = {name: sum(r[name] for r in rows) for name in (*COUNT_NAMES, "received", "in_process")}
+    item["on_time_rate"] = _pct(item["settled_early"] + item["settled_on_time"], item["settled"])
+    item["late_rate"] = _pct(item["settled_late"], item["settled"])
+    item["online_share"] = _pct(item["received_online"], item["received_new"])
+    item["digitised_documents_share"] = _pct(item["received_with_electronic_documents"], item["received_new"])
+    item["electronic_result_share"] = _pct(item["settled_with_electronic_result"], item["settled"])
+    return item

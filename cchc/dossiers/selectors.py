@@ -355,8 +355,11 @@ def row_unit_expression(scope_ids: set[int] | None):
 
 
 def unit_rows(*, user, date_from: date, date_to: date, now=None, scope_ids=None) -> list[dict]:
-    """One statistics row per responsible unit (dossier_statistics grouped by the rolled-up unit)."""
-    rows = dossier_statistics(
+    """One statistics row per responsible unit (dossier_statistics grouped by the rolled-up unit), read from the
+    rollups (rollups.rollup_statistics: the same figures without scanning the dossier table)."""
+    from .rollups import rollup_statistics
+
+    rows = rollup_statistics(
         user=user, date_from=date_from, date_to=date_to, group_by=(), now=now,
         extra_groups={"row_unit": row_unit_expression(scope_ids)},
     )
@@ -372,18 +375,20 @@ def unit_rows(*, user, date_from: date, date_to: date, now=None, scope_ids=None)
 
 
 def drill_rows(*, user, unit: Unit, date_from: date, date_to: date, now=None, scope_ids=None) -> dict:
-    """The same figures for one row unit, by procedure and by channel."""
+    """The same figures for one row unit, by procedure and by channel (from the rollups)."""
+    from .rollups import rollup_statistics
+
     expr = {"row_unit": row_unit_expression(scope_ids)}
     # a dossier's row unit is its handling or receiving unit, or that unit's parent (desk → commune):
     # narrowing to those units first keeps the drill-down fast; the row_unit test below stays exact
     candidates = [unit.pk, *Unit.objects.filter(parent=unit, kind=UnitKind.ONE_STOP_DESK).values_list("pk", flat=True)]
     near = Q(unit_id__in=candidates) | Q(handling_unit_id__in=candidates)
-    by_procedure = [r for r in dossier_statistics(
+    by_procedure = [r for r in rollup_statistics(
         user=user, date_from=date_from, date_to=date_to, group_by=("procedure",), now=now, extra_groups=expr, where=near,
     ) if r["row_unit"] == unit.pk]
     for r in by_procedure:
         r["name"] = f"{r['procedure']} · {r['procedure_name']}"
-    by_channel = [r for r in dossier_statistics(
+    by_channel = [r for r in rollup_statistics(
         user=user, date_from=date_from, date_to=date_to, group_by=("channel",), now=now, extra_groups=expr, where=near,
     ) if r["row_unit"] == unit.pk]
     for r in by_channel:
@@ -392,24 +397,11 @@ def drill_rows(*, user, unit: Unit, date_from: date, date_to: date, now=None, sc
 
 
 def monthly_series(*, user, date_from: date, date_to: date, now=None) -> dict:
-    """Received (new), settled and late per month: statistic_filters per month, one aggregate query."""
-    months = month_bounds(date_from, date_to)
-    start, end = period_bounds(date_from, date_to)
-    qs = dossiers_for_user(user).filter(received_at__isnull=False, received_at__lt=end)
-    aggregates = {}
-    for i, (_, m_from, m_to) in enumerate(months):
-        m_start, m_end = period_bounds(m_from, m_to)
-        f = statistic_filters(m_start, m_end, now=now)
-        aggregates[f"n{i}"] = Count("pk", filter=f["received_new"])
-        aggregates[f"s{i}"] = Count("pk", filter=f["settled"])
-        aggregates[f"l{i}"] = Count("pk", filter=f["settled_late"])
-    row = qs.aggregate(**aggregates) if aggregates else {}
-    return {
-        "labels": [label for label, _, _ in months],
-        "received_new": [row.get(f"n{i}") or 0 for i in range(len(months))],
-        "settled": [row.get(f"s{i}") or 0 for i in range(len(months))],
-        "settled_late": [row.get(f"l{i}") or 0 for i in range(len(months))],
-    }
+    """Received (new), settled and late per month (statistic_filters' received_new / settled / settled_late per
+    month), read from the rollups in one aggregate query."""
+    from .rollups import monthly_series as rolled_up
+
+    return rolled_up(user=user, date_from=date_from, date_to=date_to)
 
 
 def late_attribution(*, date_from: date, date_to: date, scope_ids, limit: int = 15) -> dict:

@@ -22,9 +22,25 @@ from cchc.accounts.models import Role, User
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError
 from cchc.dossiers import rollups, services
 from cchc.dossiers import workflow as wf
-from cchc.dossiers.models import Dossier, DossierDocument, DossierRollup, RollupRepeat, UnitRollup
+from cchc.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    DossierRollup,
+    RollupRepeat,
+    UnitMonthRollup,
+    UnitRollup,
+)
 from cchc.dossiers.rollups import rollup_statistics
-from cchc.dossiers.selectors import dossier_statistics, row_unit_expression, scope_unit_ids
+from cchc.dossiers.selectors import (
+    Q_FEE_CHARGED,
+    Q_PAID_ONLINE,
+    dossier_statistics,
+    month_bounds,
+    period_bounds,
+    q_received_new,
+    row_unit_expression,
+    scope_unit_ids,
+)
 
 from .factories import applicant
 
@@ -170,6 +186,19 @@ def _compare(world, rng: random.Random, label: str) -> None:
         live = _figures(dossier_statistics(**args), ("row_unit",))
         rolled = _figures(rollup_statistics(**args), ("row_unit",))
         assert rolled == live, (label, "row_unit", args)
+        [total] = dossier_statistics(**{**args, "extra_groups": None})
+        assert rollups.total_row(list(rolled.values())) == {k: total[k] for k in rollups.total_row([])}, label
+        # the dashboard's monthly line and the figures only the rollups keep (fees, online payment)
+        months = rollups.monthly_series(user=user, date_from=d_from, date_to=d_to)
+        for i, (_, m_from, m_to) in enumerate(month_bounds(d_from, d_to)):
+            [m] = dossier_statistics(date_from=m_from, date_to=m_to, group_by=(), now=now, user=user)
+            assert (months["received_new"][i], months["settled"][i], months["settled_late"][i]) == (
+                m["received_new"], m["settled"], m["settled_late"]), (label, "month", m_from)
+        [row] = rollup_statistics(date_from=d_from, date_to=d_to, group_by=(), now=now, extra=True)
+        start, end = period_bounds(d_from, d_to)
+        new = Dossier.objects.filter(q_received_new(start, end))
+        assert row["received_fee_bearing"] == new.filter(Q_FEE_CHARGED).count(), label
+        assert row["received_paid_online"] == new.filter(Q_PAID_ONLINE).count(), label
 
 
 def _table(model, fields) -> dict:
@@ -194,6 +223,7 @@ def _tables() -> dict:
     return {
         "fine": _table(DossierRollup, ["day", "unit_id", "handling_unit_id", "procedure_id", "channel", *ROLLUP_FIELDS]),
         "unit": _table(UnitRollup, ["day", "unit_id", "handling_unit_id", *ROLLUP_FIELDS]),
+        "month": _table(UnitMonthRollup, ["day", "unit_id", "handling_unit_id", *ROLLUP_FIELDS]),
         "repeat": _table(RollupRepeat, ["kind", "first_day", "day", "unit_id", "handling_unit_id", "procedure_id", "channel", "n"]),
     }
 
@@ -340,6 +370,7 @@ def test_a_partial_rebuild_rewrites_only_the_days_asked_for(world):
     _receive(world, datetime(2026, 3, 10, 9, 0, tzinfo=VN))
     before = _tables()
     UnitRollup.objects.filter(day__gte=date(2026, 3, 9)).update(received_new=7)
+    UnitMonthRollup.objects.update(settled=5)
     result = rollups.rebuild(date_from=date(2026, 3, 9), date_to=date(2026, 3, 31))
     assert result["dossiers"] >= 1
     assert _tables() == before

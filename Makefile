@@ -7,7 +7,7 @@ SQLITE_URL ?= sqlite:///$(CURDIR)/var/test.sqlite3
 HOST   ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: install setup demo serve test test-sqlite test-pg bench lint clean
+.PHONY: install setup demo serve test test-sqlite test-pg check-env bench lint clean
 
 $(BIN)/cchc: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,11 +31,17 @@ serve: install
 
 test: install test-sqlite test-pg
 
+# what the suite needs outside Python (chromium, PDF libraries, PostgreSQL): installed or started when run
+# as root, otherwise the exact commands to run are printed (scripts/check-env.sh)
+check-env:
+	PG_URL=$(PG_URL) bash scripts/check-env.sh
+
 test-sqlite: install
+	bash scripts/check-env.sh --without-postgres
 	mkdir -p var
 	DATABASE_URL=$(SQLITE_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
-test-pg: install
+test-pg: install check-env
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install

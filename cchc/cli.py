@@ -9,6 +9,7 @@ Platform commands (stable; `--json` prints machine-readable output on stdout):
   cchc audit verify
   cchc setup                         migrate and load reference data (idempotent)
   cchc demo                          build the demo province (idempotent)
+  cchc serve [--workers N ...]       production web server (gunicorn, settings from the environment)
 Anything else is passed to Django's management commands with the settings preset:
   cchc migrate, cchc runserver, cchc createsuperuser, cchc spectacular, ...
 
@@ -24,6 +25,8 @@ import json
 import os
 import sys
 
+from cchc import settings_module
+
 # command name -> module with `register(subparsers)`; each module adds exactly that command.
 PLATFORM_COMMANDS = {
     "calendar": "cchc.calendar.cli",
@@ -37,6 +40,7 @@ PLATFORM_COMMANDS = {
     "setup": "cchc.core.cli",
     "demo": "cchc.core.cli",
     "serviceindex": "cchc.serviceindex.cli",
+    "serve": "cchc.core.serve",
 }
 
 # modules with `extend(subparsers)` that add actions to another app's command group (a higher app
@@ -58,7 +62,7 @@ def emit_json(data) -> None:
 
 
 def django_setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
     import django
 
     django.setup()
@@ -80,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
     if not argv or argv[0] in {"-h", "--help"}:
         build_parser().print_help()
         print("\nMọi lệnh quản trị Django khác cũng dùng được: cchc migrate, cchc runserver, cchc spectacular, ...")

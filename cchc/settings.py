@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from cchc.core import envconf
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("CCHC_VAR_DIR", BASE_DIR / "var"))
 
@@ -53,7 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cchc.core.health.HealthMiddleware",  # /healthz, /readyz: before host checks, HTTPS redirect and sessions
     "django.middleware.security.SecurityMiddleware",
+    "cchc.core.csp.ContentSecurityPolicy",  # CSP=1|report-only|0; scripts need request.csp_nonce
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,6 +99,9 @@ if "DATABASE_URL" not in os.environ:
     except OSError:
         pass  # read-only checkout: the database error that follows names the path
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # CONN_MAX_AGE, CONN_HEALTH_CHECKS, DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT (cchc.core.envconf)
+    DATABASES["default"] = envconf.tune_postgres(DATABASES["default"], os.environ)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -107,6 +114,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CCHC_SQLITE_TEST_NAME") or None}
 else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CCHC_PG_TEST_NAME") or None}
+# A streaming replica for dashboards and reports (opt-in): GET requests under DATABASE_REPLICA_PATHS read
+# from it, everything else (and every write) uses "default". See docs/deploy.md, cchc.core.dbrouter.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = envconf.tune_postgres(
+        dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60), os.environ)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["cchc.core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.append("cchc.core.dbrouter.ReplicaForPaths")
+DATABASE_REPLICA_PATHS = [p.strip() for p in os.environ.get("DATABASE_REPLICA_PATHS", "/mot-cua/thong-ke/").split(",")
+                          if p.strip()]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -168,7 +185,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cchc"}}
+# CACHE_URL: locmem://cchc (per process, the embedded default) or redis://127.0.0.1:6379/0 in production, so the
+# API throttles, the lookup limit and the login limit (all on this "default" alias) count across workers.
+# CACHE_KEY_PREFIX (default "cchc") separates instances sharing one Redis (one per province in a national setup).
+CACHES = {"default": envconf.cache_from_url(os.environ.get("CACHE_URL"), key_prefix=os.environ.get("CACHE_KEY_PREFIX", "cchc"))}
 
 TASKS = {
     "default": {
@@ -185,6 +205,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# citizens: SESSION_COOKIE_AGE (14 days); staff: STAFF_SESSION_SECONDS (8 h) from login (cchc.core.sessions)
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(14 * 24 * 3600)))
+STAFF_SESSION_SECONDS = int(os.environ.get("STAFF_SESSION_SECONDS", str(8 * 3600)))
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
 X_FRAME_OPTIONS = "DENY"

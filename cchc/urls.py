@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cchc.core import views as core_views
 from cchc.indices import urls as indices_urls
@@ -32,7 +32,8 @@ urlpatterns = [
     path("quan-tri-he-thong/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # the split view serves its init script as a file (?script): the Content-Security-Policy allows no inline script
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include((indices_patterns, "indices"))),
     *[path("", include(f"cchc.{app}.urls")) for app in APPS if app != "indices"],
 ]
@@ -40,4 +41,4 @@ urlpatterns = [
 handler400 = "cchc.core.views.bad_request"
 handler403 = "cchc.core.views.forbidden"
 handler404 = "cchc.core.views.not_found"
-handler500 = "cchc.core.views.server_error"
+handler500 = "cchc.core.availability.server_error"  # 503 + Retry-After when the database is down, else the 500 page

@@ -20,3 +20,17 @@ def secret_key_is_set(app_configs=None, **kwargs):
         )]
     return []
 
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def shared_cache(app_configs=None, **kwargs):
+    """With several workers a per-process cache counts throttles and the login limit per worker."""
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [checks.Warning(
+            "Bộ nhớ đệm (CACHE_URL) là bộ nhớ riêng của từng tiến trình: giới hạn truy cập và giới hạn đăng nhập "
+            "đếm riêng cho mỗi worker.",
+            hint="Đặt CACHE_URL=redis://127.0.0.1:6379/0 (xem docs/deploy.md).",
+            id="cchc.W001",
+        )]
+    return []

@@ -1,0 +1,33 @@
+/* Small page behaviours without inline event handlers (the Content-Security-Policy blocks onclick="…"):
+   data-confirm="Câu hỏi?"   on a form or a button: ask before submitting, cancel on "Hủy"
+   data-autosubmit           on a select/input: submit its form when the value changes
+   data-select-on-click      on an input: select its text when clicked (copying a link)
+   data-no-submit            on a form: never submitted by the browser (htmx drives it) */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    var asking = target.closest("button[data-confirm], a[data-confirm], input[type=submit][data-confirm]");
+    if (asking && !window.confirm(asking.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    var selecting = target.closest("[data-select-on-click]");
+    if (selecting && typeof selecting.select === "function") selecting.select();
+  }, true);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    if (form.hasAttribute("data-no-submit")) { event.preventDefault(); return; }
+    if (form.hasAttribute("data-confirm") && !window.confirm(form.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  document.addEventListener("change", function (event) {
+    var field = event.target instanceof Element ? event.target.closest("[data-autosubmit]") : null;
+    if (field && field.form) field.form.submit();
+  });
+})();

@@ -29,7 +29,7 @@ demo: setup
 serve: install
 	$(BIN)/cchc runserver $(HOST) --insecure
 
-test: install test-sqlite test-pg
+test: install check-env test-sqlite test-pg
 
 # what the suite needs outside Python (chromium, PDF libraries, PostgreSQL): installed or started when run
 # as root, otherwise the exact commands to run are printed (scripts/check-env.sh)

@@ -183,6 +183,29 @@ def _start_server(kind: str, workers: int, tmp: Path, redis_up: bool):
     return stop, f"http://127.0.0.1:{port}", pids
 
 
+class _ConnectionSampler(threading.Thread):
+    """PostgreSQL: the most connections to the bench database seen during the intake phase (every 50 ms)."""
+
+    def __init__(self, db: str):
+        super().__init__(daemon=True)
+        self.db, self.peak, self._halt = db, None, threading.Event()
+
+    def run(self):
+        if self.db != "postgres":
+            return
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+            while not self._halt.is_set():
+                n = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [PG_DB]).fetchone()[0]
+                self.peak = max(self.peak or 0, n)
+                self._halt.wait(0.05)
+
+    def stop(self):
+        self._halt.set()
+        self.join(timeout=5)
+
+
 def _max_rss_mb(pids) -> float | None:
     sizes = []
     for pid in pids:
@@ -275,7 +298,10 @@ def child(db: str, seconds: float, threads: int, server_kind: str = "gunicorn", 
                 keys.append((key, body, data))
         return "new", status, dt, None
 
+    sampler = _ConnectionSampler(db)
+    sampler.start()
     intake_res, intake_time = _run_for(seconds, threads, intake)
+    sampler.stop()
     new_ok = [r for r in intake_res if r[0] == "new" and r[1] == 201]
     errors = [r for r in intake_res if r[1] != 201]
     retries = [r for r in intake_res if r[0] == "retry"]
@@ -319,6 +345,7 @@ def child(db: str, seconds: float, threads: int, server_kind: str = "gunicorn", 
         "lost": lost,
         "duplicated": duplicated,
         "max_worker_rss_mb": worker_rss_mb,
+        "max_db_connections": sampler.peak,
         "idempotent_retries": len(retries),
         "idempotent_retries_replayed": sum(1 for r in retries if r[3]),
         "dossiers_stored": stored,
@@ -377,7 +404,7 @@ def main() -> int:
               f"{r['lookup_p50_ms']} ms, p95 {r['lookup_p95_ms']} ms ({r['lookups_per_s']}/s); retries replayed "
               f"{r['idempotent_retries_replayed']}/{r['idempotent_retries']}; stored {r['dossiers_stored']} = expected "
               f"{r['dossiers_expected']}; lost {r['lost']}, duplicated {r['duplicated']}; codes unique {r['codes_unique']}; "
-              f"largest worker {r['max_worker_rss_mb']} MB")
+              f"largest worker {r['max_worker_rss_mb']} MB; peak database connections {r['max_db_connections']}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({"benchmark": "intake", "seconds": args.seconds, "threads": args.threads,
                                    "server": args.server, "workers": args.workers, "dossiers_present": args.present,

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
@@ -342,29 +343,53 @@ def _get(url):
         return exc.code, dict(exc.headers), exc.read()
 
 
-def test_cchc_serve_runs_gunicorn_with_bounded_workers_and_health_endpoints(tmp_path):
+@contextmanager
+def _served(tmp_path, database_url):
+    """`cchc serve` with 1 worker × 2 threads on a free port; yields (base_url, output_lines)."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update({"PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
-                "CCHC_VAR_DIR": str(tmp_path), "WEB_ACCESS_LOG": ""})
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update({"PYTHONPATH": str(ROOT), "DATABASE_URL": database_url, "CCHC_VAR_DIR": str(tmp_path),
+                "WEB_ACCESS_LOG": "", "CACHE_URL": "locmem://cchc"})
     proc = subprocess.Popen([sys.executable, "-m", "cchc.cli", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                              "--threads", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = []
     try:
         deadline = time.monotonic() + 60
-        status = None
         while time.monotonic() < deadline:
             try:
-                status, headers, body = _get(f"http://127.0.0.1:{port}/healthz")
+                _get(f"http://127.0.0.1:{port}/healthz")
                 break
             except OSError:
                 time.sleep(0.2)
-        assert status == 200 and headers["Server"] == "gunicorn" and json.loads(body) == {"status": "ok"}
-        status, _, body = _get(f"http://127.0.0.1:{port}/readyz")
-        assert status == 200 and json.loads(body)["checks"] == {"database": "ok", "cache": "ok"}
+        yield f"http://127.0.0.1:{port}", output
     finally:
         proc.terminate()
-        output = proc.communicate(timeout=30)[0]
-    assert "1 workers × 2 threads = at most 2 database connections" in output
+        output.extend(proc.communicate(timeout=30)[0].splitlines())
+
+
+def test_cchc_serve_runs_gunicorn_with_bounded_workers_and_health_endpoints(tmp_path):
+    with _served(tmp_path, f"sqlite:///{tmp_path / 'serve.sqlite3'}") as (base, output):
+        status, headers, body = _get(f"{base}/healthz")
+        assert status == 200 and headers["Server"] == "gunicorn" and json.loads(body) == {"status": "ok"}
+        status, _, body = _get(f"{base}/readyz")
+        assert status == 200 and json.loads(body)["checks"] == {"database": "ok", "cache": "ok"}
+    assert any("1 workers × 2 threads = at most 2 database connections" in line for line in output)
+
+
+@pytest.mark.parametrize("engine", ["postgresql", "sqlite"])
+def test_a_real_server_whose_database_is_away_answers_503_never_500(tmp_path, engine):
+    """Real driver errors, not mocks: PostgreSQL refusing connections (nothing listens on the port) and a
+    SQLite file that cannot be opened. Pages, the API and /readyz answer 503 with Retry-After."""
+    url = (f"postgres://postgres@127.0.0.1:{_free_port()}/cchc" if engine == "postgresql"
+           else f"sqlite:///{tmp_path / 'khong-co-thu-muc' / 'db.sqlite3'}")
+    with _served(tmp_path, url) as (base, _):
+        assert _get(f"{base}/healthz")[0] == 200
+        assert _get(f"{base}/dang-nhap/")[0] == 200  # a page that needs no database still answers
+        for path in ("/readyz", "/thu-tuc/?q=khai+sinh", "/api/v1/public/dossiers/H00-000000-0000/?token=ABCDEFGH"):
+            status, headers, body = _get(base + path)
+            assert (path, status, headers.get("Retry-After")) == (path, 503, str(RETRY_AFTER_SECONDS))
+        assert json.loads(_get(f"{base}/api/v1/public/dossiers/H00-000000-0000/?token=ABCDEFGH")[2])["code"] == \
+            "service_unavailable"
 
 
 # --- read replica -------------------------------------------------------------------------------------

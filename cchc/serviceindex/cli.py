@@ -3,6 +3,7 @@
   cchc serviceindex compute --province 80 --period 2026-10 [--unit CODE] [--field "Hộ tịch"] [--json]
   cchc serviceindex warn --province 80 [--days 2] [--unit CODE] [--json]
   cchc serviceindex enter --province 80 --period 2026-10 --indicator 1.1 --numerator 10 --denominator 12 [--unit CODE]
+  cchc serviceindex import FILE.csv|xlsx --province 80   (all rows or none)
 Bad --province / --period / --unit / --days → "lỗi: --flag: …" on stderr, exit 2.
 """
 
@@ -42,6 +43,12 @@ def register(sub) -> None:
     e.add_argument("--note", default="")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_enter)
+
+    im = s.add_parser("import", help="nhập số liệu từ bảng CSV/XLSX: period, indicator, numerator, denominator[, unit, note]")
+    im.add_argument("file")
+    im.add_argument("--province", required=True)
+    im.add_argument("--json", action="store_true")
+    im.set_defaults(func=cmd_import)
 
 
 def _province(code):
@@ -146,4 +153,23 @@ def cmd_enter(args) -> int:
     out = {"province": province.code, "unit": unit.code if unit else None, "period": fig.period, "indicator": fig.indicator_code,
            "numerator": float(fig.numerator), "denominator": float(fig.denominator), "source": "entered"}
     emit_json(out) if args.json else print(f"Đã nhập {fig.indicator_code} kỳ {fig.period}: {fig.numerator}/{fig.denominator}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from pathlib import Path
+
+    from cchc.core.errors import DomainError
+
+    from .services import figures_import, read_figure_table
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"file: không tìm thấy tệp {args.file}")
+    province = _province(args.province)
+    try:
+        out = figures_import(actor="cli", province=province, rows=read_figure_table(path.read_bytes(), name=path.name))
+    except DomainError as exc:
+        raise CliError(f"{args.file}: {exc.message}") from None
+    emit_json(out) if args.json else print(f"Đã nhập {out['figures']} số liệu cho {province.name}.")
     return 0

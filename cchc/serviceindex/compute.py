@@ -201,7 +201,7 @@ def child_units(province, unit=None) -> list:
                 .order_by("kind", "name"))
 
 
-def drill_units(*, province, period: Period, indicator: str, unit=None, now: datetime | None = None) -> dict:
+def drill_units(*, province, period: Period, indicator: str, unit=None, field: str | None = None, now: datetime | None = None) -> dict:
     """Chỉ tiêu → đơn vị: the indicator for each unit directly below the view's unit, worst points first."""
     from cchc.accounts.permissions import descendant_ids
 
@@ -212,9 +212,10 @@ def drill_units(*, province, period: Period, indicator: str, unit=None, now: dat
     children = child_units(province, unit)
     by_unit = None
     if ind["source"] == InputSource.PLATFORM and ind["numerator_key"] in DOSSIER_KEYS:
-        by_unit = inputs.dossier_counts(scope_for(province=province, unit=unit), period.date_from, period.date_to, now=now, by_unit=True)
+        by_unit = inputs.dossier_counts(scope_for(province=province, unit=unit, field=field), period.date_from, period.date_to,
+                                        now=now, by_unit=True)
     entered = {}
-    if ind["source"] == InputSource.ENTERED:
+    if ind["source"] == InputSource.ENTERED and not field:
         entered = {f.unit_id: f for f in EnteredFigure.objects.filter(province=province, period=period.label,
                                                                        indicator_code=indicator, unit__in=children)}
     for child in children:
@@ -230,7 +231,7 @@ def drill_units(*, province, period: Period, indicator: str, unit=None, now: dat
                 return counts.get(key, 0)
             fig_entered = {}
         elif ind["source"] == InputSource.PLATFORM:
-            value_of = Figures(inputs.Scope(province=province, unit_ids=frozenset(ids)), period, now).get
+            value_of = Figures(inputs.Scope(province=province, unit_ids=frozenset(ids), field=field or None), period, now).get
             fig_entered = {}
         else:
             def value_of(key):
@@ -252,12 +253,13 @@ def drill_units(*, province, period: Period, indicator: str, unit=None, now: dat
         "period": period.label, "units": rows}
 
 
-def drill_items(*, province, period: Period, indicator: str, unit=None, now: datetime | None = None, limit: int = 200) -> dict:
+def drill_items(*, province, period: Period, indicator: str, unit=None, field: str | None = None, now: datetime | None = None,
+                limit: int = 200) -> dict:
     """Chỉ tiêu → hồ sơ / thủ tục làm mất điểm in the view's scope, each with its reason."""
     now = now or timezone.now()
     iset = indicator_set_for(period.date_to)
     ind = _find_indicator(definition(iset), indicator)
-    scope = scope_for(province=province, unit=unit)
+    scope = scope_for(province=province, unit=unit, field=field)
     dossiers = inputs.dossiers_costing_points(indicator, scope, period.date_from, period.date_to, now=now, limit=limit)
     procedures = inputs.procedures_costing_points(indicator, scope, period.date_from, period.date_to,
                                                   on_date=publication_date(period, now))

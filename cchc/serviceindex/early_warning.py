@@ -97,7 +97,7 @@ def going_late(*, province, days: int = DEFAULT_DAYS, unit=None, now: datetime |
     units_out.sort(key=lambda u: (-u["points_at_risk"], -u["dossiers"], u["name"]))
     return {
         "province": province.code, "unit": unit.code if unit is not None else None, "days": days,
-        "at": now.isoformat(), "horizon": horizon.isoformat(), "month": month.label,
+        "at": now.isoformat(), "horizon": horizon.isoformat(), "month": month.label, "month_label": month.label_vi,
         "units": units_out, "dossiers": out_dossiers,
     }
 

@@ -132,8 +132,14 @@ def _publications(scope: Scope, on_date: date):
 
     qs = ProvinceProcedure.objects.filter(in_force_q(on_date), province=scope.province, procedure__is_active=True)
     if scope.unit_ids is not None:
+        from cchc.units.models import COMMUNE_KINDS, Unit
+
         ids = sorted(scope.unit_ids)
-        qs = qs.filter(Q(desk_id__in=ids) | Q(handling_unit_id__in=ids))
+        mine = Q(desk_id__in=ids) | Q(handling_unit_id__in=ids)
+        # a commune-level publication without desk or handling unit applies at every commune (cấp xã)
+        if Unit.objects.filter(pk__in=ids, kind__in=COMMUNE_KINDS).exists():
+            mine |= Q(level="commune", desk__isnull=True, handling_unit__isnull=True)
+        qs = qs.filter(mine)
     if scope.field:
         qs = qs.filter(procedure__field=scope.field)
     return qs

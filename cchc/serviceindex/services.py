@@ -171,3 +171,64 @@ def figure_enter(*, actor, province, period: str, indicator_code: str, numerator
                      data={"period": p.label, "indicator": indicator_code, "unit": unit.code if unit else None, "before": before,
                            "after": {"numerator": str(num), "denominator": str(den)}})
     return fig
+
+
+FIGURE_COLUMNS = ("period", "indicator", "numerator", "denominator")
+
+
+def figures_import(*, actor, province, rows: list[dict]) -> dict:
+    """Nhập số liệu từ bảng: rows {period, indicator, numerator, denominator, unit?, note?} for one province,
+    all or nothing (one bad row → DomainError naming its line and field, nothing written)."""
+    from cchc.units.models import Unit
+
+    if not rows:
+        raise DomainError("file: bảng không có dòng số liệu nào.", code="empty", field="file")
+    missing = [c for c in FIGURE_COLUMNS if c not in rows[0]]
+    if missing:
+        raise DomainError(f"file: thiếu cột {', '.join(missing)} (cần period, indicator, numerator, denominator; "
+                          "tùy chọn unit, note).", code="missing_columns", field="file")
+    written = 0
+    with transaction.atomic():
+        for line, row in enumerate(rows, start=2):
+            unit = None
+            code = str(row.get("unit") or "").strip()
+            try:
+                if code:
+                    unit = Unit.objects.filter(code=code).first()
+                    if unit is None:
+                        raise DomainError(f"unit: không có đơn vị mã {code!r}.", code="unknown_unit", field="unit")
+                figure_enter(actor=actor, province=province, unit=unit, period=str(row["period"]).strip(),
+                             indicator_code=str(row["indicator"]).strip(), numerator=str(row["numerator"]).strip(),
+                             denominator=str(row["denominator"]).strip(), note=str(row.get("note") or "")[:500])
+            except DomainError as exc:
+                raise DomainError(f"dòng {line}: {exc.message}", code=exc.code, field=exc.field, extra={"line": line}) from None
+            written += 1
+    return {"province": province.code, "figures": written}
+
+
+def read_figure_table(data: bytes, *, name: str = "") -> list[dict]:
+    """Rows of a CSV (UTF-8, "," or ";") or XLSX table with a header line, as {column: text} (lower-case keys)."""
+    import csv
+    import io
+
+    if data[:2] == b"PK" or name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - any parser failure: an unreadable file
+            raise DomainError(f"file: không đọc được tệp XLSX ({exc.__class__.__name__}).", code="bad_file", field="file") from None
+        table = [["" if c is None else str(c) for c in r] for r in wb.worksheets[0].iter_rows(values_only=True)]
+        wb.close()
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DomainError("file: tệp CSV phải mã hóa UTF-8.", code="bad_file", field="file") from None
+        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    table = [r for r in table if any(str(c).strip() for c in r)]
+    if not table:
+        return []
+    header = [str(c).strip().lower() for c in table[0]]
+    return [dict(zip(header, [str(c).strip() for c in r])) for r in table[1:]]

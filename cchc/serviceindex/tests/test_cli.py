@@ -67,3 +67,19 @@ def test_warn_and_enter(world, indicator_set, capsys, no_setup):
                        "--denominator", "100", "--json")
     assert code == 0 and json.loads(out) == {"province": "T99", "unit": None, "period": "2026-03", "indicator": "1.4",
                                              "numerator": 95.0, "denominator": 100.0, "source": "entered"}
+
+
+def test_import_writes_every_row_or_none(world, indicator_set, capsys, no_setup, tmp_path):
+    from cchc.serviceindex.models import EnteredFigure
+
+    good = tmp_path / "so-lieu.csv"
+    good.write_text("period;indicator;numerator;denominator;unit;note\n2026-03;1.1;9;10;;Cổng DVCQG 05/04/2026\n"
+                    f"2026-03;5.2;4;5;{world['dept'].code};\n", encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(good), "--province", "T99", "--json")
+    assert code == 0 and json.loads(out) == {"province": "T99", "figures": 2}
+    assert EnteredFigure.objects.get(unit=world["dept"]).numerator == 4
+    bad = tmp_path / "sai.csv"
+    bad.write_text("period,indicator,numerator,denominator\n2026-04,1.1,1,2\n2026-04,1.2,5,2\n", encoding="utf-8")
+    code, out, err = run(capsys, "import", str(bad), "--province", "T99")
+    assert code == 2 and "dòng 3" in err and "tử số" in err
+    assert not EnteredFigure.objects.filter(period="2026-04").exists()  # the good first row was not kept

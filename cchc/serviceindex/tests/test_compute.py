@@ -214,3 +214,16 @@ def test_the_daily_warning_runs_in_the_dossier_scheduler_before_the_sender():
     from cchc.serviceindex.tasks import warn_units_daily
 
     assert PERIODIC_TASKS.index(warn_units_daily) < PERIODIC_TASKS.index(send_pending_notifications)
+
+
+def test_a_commune_level_publication_without_desk_counts_at_every_commune(world, indicator_set):
+    from cchc.catalog.models import Procedure, ProvinceProcedure
+
+    proc = Procedure.objects.create(code="2.000001", name="Chứng thực bản sao", time_value=1, time_unit="working_days")
+    ProvinceProcedure.objects.create(province=world["province"], procedure=proc, level="commune", time_value=1,
+                                     time_unit="working_days", online_level="none", effective_from=date(2020, 1, 1))
+    commune = compute.compute_index(province=world["province"], period=MARCH, unit=world["commune"], now=AFTER)
+    dept = compute.compute_index(province=world["province"], period=MARCH, unit=world["dept"], now=AFTER)
+    # the commune: its own khai sinh (online) + the province-wide commune-level chứng thực (not online) → 1 of 2
+    assert (indicator(commune, "3.1")["numerator"], indicator(commune, "3.1")["denominator"]) == (1, 2)
+    assert indicator(dept, "3.1")["denominator"] == 1  # the department's own publication only

@@ -98,3 +98,23 @@ def test_shipped_json_names_its_sources():
 
     spec = json.loads((DATA / "qd766_v1.json").read_text(encoding="utf-8"))
     assert "truongquangphuc/new-766" in spec["source"] and "formula-reference.js" in spec["source"]
+
+
+def test_a_figure_table_reads_from_xlsx_and_refuses_missing_columns(world, indicator_set):
+    import io
+
+    from openpyxl import Workbook
+
+    from cchc.serviceindex.services import figures_import, read_figure_table
+
+    wb = Workbook()
+    wb.active.append(["Period", "Indicator", "Numerator", "Denominator"])
+    wb.active.append(["2026-Q1", "4.3", 30, 40])
+    buf = io.BytesIO()
+    wb.save(buf)
+    rows = read_figure_table(buf.getvalue(), name="so-lieu.xlsx")
+    assert rows == [{"period": "2026-Q1", "indicator": "4.3", "numerator": "30", "denominator": "40"}]
+    assert figures_import(actor=world["admin"], province=world["province"], rows=rows) == {"province": "T99", "figures": 1}
+    with pytest.raises(DomainError) as exc:
+        figures_import(actor=world["admin"], province=world["province"], rows=[{"period": "2026-03", "indicator": "1.1"}])
+    assert exc.value.field == "file" and "numerator" in exc.value.message

@@ -47,7 +47,7 @@ def test_the_766_page_matches_the_api_and_drills_down(page, live_server, browser
     shown = page.locator("[data-total-points]")
     assert float(shown.get_attribute("data-total-points")) == api["total"]["points"]
     assert shown.inner_text().replace("\u00a0", " ") == (
-        f"{api['total']['points']:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " / " + f"{api['total']['max']:g}")
+        f"{api['total']['points']:.2f}".replace(".", ",") + " / " + f"{api['total']['max']:g}")
     row = page.locator('tr[data-indicator="2.1"]')
     [ind] = [i for g in api["groups"] for i in g["indicators"] if i["code"] == "2.1"]
     assert f"{ind['rate']:.2f}".replace(".", ",") in row.inner_text()

@@ -231,4 +231,5 @@ def read_figure_table(data: bytes, *, name: str = "") -> list[dict]:
     if not table:
         return []
     header = [str(c).strip().lower() for c in table[0]]
-    return [dict(zip(header, [str(c).strip() for c in r])) for r in table[1:]]
+    width = len(header)  # short rows (trailing empty cells dropped by the writer) read as empty cells
+    return [dict(zip(header, [str(c).strip() for c in [*r, *[""] * (width - len(r))]][:width], strict=True)) for r in table[1:]]

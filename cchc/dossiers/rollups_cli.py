@@ -7,6 +7,7 @@ import time
 from datetime import date
 
 from cchc.cli import CliError, emit_json
+from cchc.core.numbers import format_vn
 
 
 def register(sub) -> None:
@@ -51,6 +52,6 @@ def cmd_rebuild(args) -> int:
     if args.json:
         emit_json(result)
     else:
-        print(f"Đã tính lại số liệu tổng hợp từ {result['dossiers']:,} hồ sơ: {result['rows']:,} dòng chi tiết, "
-              f"{result['unit_rows']:,} dòng theo đơn vị ({result['seconds']:.1f} giây)".replace(",", "."))
+        print(f"Đã tính lại số liệu tổng hợp từ {format_vn(result['dossiers'])} hồ sơ: {format_vn(result['rows'])} dòng chi tiết, "
+              f"{format_vn(result['unit_rows'])} dòng theo đơn vị ({format_vn(result['seconds'], 1)} giây)")
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 from cchc.cli import CliError, emit_json
+from cchc.core.numbers import format_vn
 
 
 def register(sub) -> None:
@@ -88,7 +89,7 @@ def _unit(code, province):
 def _fmt(v) -> str:
     if v is None:
         return "–"
-    return f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return format_vn(v, 2)
 
 
 def cmd_compute(args) -> int:

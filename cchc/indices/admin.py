@@ -5,7 +5,14 @@ Writes that carry rules (scores, transitions, publishing) go through services an
 
 from django.contrib import admin
 
-from .models import AssessmentCycle, CriteriaSet, Criterion, CycleResult
+from .models import (
+    AssessmentCycle,
+    CriteriaSet,
+    Criterion,
+    CycleResult,
+    LostPointAssignment,
+    LostPointDefault,
+)
 
 
 class CriterionInline(admin.TabularInline):
@@ -37,6 +44,28 @@ class AssessmentCycleAdmin(admin.ModelAdmin):
 class CycleResultAdmin(admin.ModelAdmin):
     list_display = ["cycle", "unit", "group", "rank", "index_pct", "total"]
     list_filter = ["cycle", "group"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LostPointDefault)
+class LostPointDefaultAdmin(admin.ModelAdmin):
+    """Phân công mặc định giải trình điểm bị trừ (editable data; a province's PAR office uses the API/page)."""
+
+    list_display = ["criterion_prefix", "province", "department_kind", "department", "note"]
+    list_filter = ["department_kind"]
+
+
+@admin.register(LostPointAssignment)
+class LostPointAssignmentAdmin(admin.ModelAdmin):
+    """Read-only: assignments change through the services (audited), never by hand."""
+
+    list_display = ["cycle", "criterion", "department", "status", "deadline"]
+    list_filter = ["status"]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, lost_api
 
 urlpatterns = [
     path("indices/criteria-sets/", api.CriteriaSetListApi.as_view(), name="api-indices-criteria-sets"),
@@ -22,4 +22,12 @@ urlpatterns = [
     path("indices/cycles/<int:pk>/group-figures/", api.GroupFiguresApi.as_view(), name="api-indices-group-figures"),
     path("indices/cycles/<int:pk>/lost-points/", api.LostPointsApi.as_view(), name="api-indices-lost-points"),
     path("indices/cycles/<int:pk>/path-to-target/", api.PathToTargetApi.as_view(), name="api-indices-path-to-target"),
+    path("indices/cycles/<int:pk>/national-lost-points/", lost_api.NationalLostPointsApi.as_view(), name="api-indices-national-lost"),
+    path("indices/cycles/<int:pk>/national-lost-points/assign/", lost_api.NationalLostAssignApi.as_view(), name="api-indices-national-lost-assign"),
+    path("indices/cycles/<int:pk>/national-lost-points/assign-default/", lost_api.NationalLostAssignDefaultApi.as_view(),
+         name="api-indices-national-lost-assign-default"),
+    path("indices/lost-point-assignments/", lost_api.LostWorklistApi.as_view(), name="api-indices-lost-worklist"),
+    path("indices/lost-point-assignments/<int:pk>/explain/", lost_api.LostExplainApi.as_view(), name="api-indices-lost-explain"),
+    path("indices/lost-point-assignments/<int:pk>/review/", lost_api.LostReviewApi.as_view(), name="api-indices-lost-review"),
+    path("indices/lost-point-defaults/", lost_api.LostDefaultsApi.as_view(), name="api-indices-lost-defaults"),
 ]

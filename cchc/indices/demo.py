@@ -249,6 +249,12 @@ def build(ctx: dict, *, stdout=None) -> None:
         if AssessmentCycle.objects.filter(organiser=province, year=2026, criteria_set=cs26).exists():
             continue
         _run_cycle_2026(cs26, province, units, office, rng, prev, to_appraisal=template == "internal-department-template")
+    # the province's own national PAR INDEX (illustrative) and the departments' explanations of its lost points
+    from . import lost_demo
+
+    national = lost_demo.build(province, office, stdout=stdout)
+    if national is not None:
+        ctx["national_index_cycle"] = national.pk
     ctx["index_cycles"] = [c.pk for c in published]
     if stdout is not None and published:
         for cycle in published:

@@ -279,3 +279,110 @@ class CycleResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle_id}/{self.unit_id}: {self.index_pct}"
+
+
+# ------------------------------------------------------------------- national lost points: who explains
+# Giải trình điểm bị trừ Chỉ số CCHC cấp tỉnh: after the Ministry publishes the PAR INDEX, the province's PAR
+# office assigns every sub-criterion where the province lost points to the department in charge of that
+# field, which explains the cause and the remedy (docs/indices.md §8).
+
+
+class DepartmentKind(models.TextChoices):
+    """Loại cơ quan chủ trì theo chức năng (how a default mapping names a department of any province)."""
+
+    HOME_AFFAIRS = "noi_vu", "Sở Nội vụ"
+    JUSTICE = "tu_phap", "Sở Tư pháp"
+    PROVINCE_OFFICE = "van_phong_ubnd", "Văn phòng UBND tỉnh"
+    FINANCE = "tai_chinh", "Sở Tài chính"
+    SCIENCE_TECHNOLOGY = "khoa_hoc_cong_nghe", "Sở Khoa học và Công nghệ"
+    SERVICE_CENTRE = "trung_tam_phvhcc", "Trung tâm Phục vụ hành chính công"
+    INSPECTORATE = "thanh_tra", "Thanh tra tỉnh"
+
+
+class LostPointDefault(models.Model):
+    """Phân công mặc định: the department kind (or, for one province, the exact unit) in charge of the lost
+    points of a field or criterion of the national criteria set, matched by the longest code prefix.
+
+    `province` None = the platform's default (shipped data); a province's own row wins over it.
+    """
+
+    province = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="tỉnh")
+    criterion_prefix = models.CharField(max_length=40, help_text="Mã lĩnh vực (\"2\") hoặc tiêu chí (\"3.2\")", verbose_name="mã lĩnh vực/tiêu chí")
+    department_kind = models.CharField(max_length=32, choices=DepartmentKind.choices, blank=True, verbose_name="loại cơ quan chủ trì")
+    department = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="cơ quan chủ trì")
+    cooperating_kinds = models.JSONField(default=list, blank=True, verbose_name="loại cơ quan phối hợp")
+    note = models.CharField(max_length=255, blank=True, verbose_name="ghi chú")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="thời điểm cập nhật")
+
+    class Meta:
+        verbose_name = "phân công mặc định giải trình"
+        verbose_name_plural = "phân công mặc định giải trình"
+        ordering = ["province_id", "criterion_prefix"]
+        constraints = [models.UniqueConstraint(fields=["province", "criterion_prefix"], name="indices_lostdefault_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_prefix} → {self.department or self.get_department_kind_display()}"
+
+
+class LostPointStatus(models.TextChoices):
+    """Trạng thái giải trình điểm bị trừ."""
+
+    UNASSIGNED = "unassigned", "Chưa giao"
+    ASSIGNED = "assigned", "Đã giao"
+    EXPLAINED = "explained", "Đã giải trình"
+    ACCEPTED = "accepted", "Đã chấp nhận"
+    MORE_REQUESTED = "more_requested", "Yêu cầu bổ sung"
+
+
+class LostPointAssignment(models.Model):
+    """Giao giải trình điểm bị trừ: one sub-criterion where the province lost points in a national-index
+    cycle, assigned to the department in charge (cơ quan chủ trì) with cooperating units and a deadline.
+
+    The lost points themselves are never stored here: they are read from the cycle's results (max − final).
+    """
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="lost_point_assignments", verbose_name="kỳ đánh giá")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="tỉnh được đánh giá")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+", verbose_name="tiêu chí thành phần")
+    department = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="lost_point_assignments", verbose_name="cơ quan chủ trì")
+    cooperating = models.ManyToManyField("units.Unit", blank=True, related_name="lost_point_cooperations", verbose_name="cơ quan phối hợp")
+    deadline = models.DateField(verbose_name="hạn giải trình")
+    status = models.CharField(max_length=20, choices=LostPointStatus.choices, default=LostPointStatus.ASSIGNED, db_index=True, verbose_name="trạng thái")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người giao")
+    assigned_at = models.DateTimeField(verbose_name="thời điểm giao")
+    review_note = models.TextField(blank=True, verbose_name="ý kiến của cơ quan thường trực CCHC")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người xem xét")
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm xem xét")
+    version = models.PositiveIntegerField(default=1, verbose_name="phiên bản")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="thời điểm cập nhật")
+
+    class Meta:
+        verbose_name = "giao giải trình điểm bị trừ"
+        verbose_name_plural = "giao giải trình điểm bị trừ"
+        ordering = ["cycle", "criterion__position"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit", "criterion"], name="indices_lostassignment_unique")]
+        indexes = [models.Index(fields=["department", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}/{self.criterion_id} → {self.department_id}"
+
+
+class LostPointExplanation(models.Model):
+    """Giải trình của cơ quan chủ trì: cause (nguyên nhân) and remedial action (giải pháp khắc phục), one row
+    per submission (a request for more keeps the earlier ones). `lost` is the loss when it was written,
+    computed from the results, never typed."""
+
+    assignment = models.ForeignKey(LostPointAssignment, on_delete=models.CASCADE, related_name="explanations", verbose_name="giao giải trình")
+    lost = models.DecimalField(max_digits=7, decimal_places=2, verbose_name="điểm bị trừ")
+    cause = models.TextField(verbose_name="nguyên nhân")
+    remedy = models.TextField(verbose_name="giải pháp khắc phục")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người giải trình")
+    submitted_at = models.DateTimeField(verbose_name="thời điểm giải trình")
+
+    class Meta:
+        verbose_name = "giải trình điểm bị trừ"
+        verbose_name_plural = "giải trình điểm bị trừ"
+        ordering = ["assignment", "submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.cause[:40]}"

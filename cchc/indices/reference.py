@@ -54,4 +54,25 @@ def load(*, stdout=None) -> dict:
         created.append(spec["code"])
     if stdout is not None and created:
         stdout.write(f"indices: đã nạp {len(created)} bộ tiêu chí ({', '.join(created)})\n")
-    return {"criteria_sets_created": len(created), "criteria_sets_total": len(SETS)}
+    defaults = load_lost_point_defaults()
+    return {"criteria_sets_created": len(created), "criteria_sets_total": len(SETS), "lost_point_defaults_created": defaults}
+
+
+def load_lost_point_defaults() -> int:
+    """The platform's default mapping of national fields → department kinds in charge of explaining lost points
+    (`data/lost_point_defaults.csv`, rows with no province). Missing rows are created; existing ones (maybe
+    edited by an administrator) are left as they are. Returns how many were created."""
+    import csv
+    import io
+
+    from .models import LostPointDefault
+
+    have = set(LostPointDefault.objects.filter(province__isnull=True).values_list("criterion_prefix", flat=True))
+    text = (DATA / "lost_point_defaults.csv").read_text(encoding="utf-8")
+    rows = [
+        LostPointDefault(criterion_prefix=r["criterion_prefix"].strip(), department_kind=r["department_kind"].strip(),
+                         cooperating_kinds=[k.strip() for k in r["cooperating_kinds"].split(";") if k.strip()], note=r["note"].strip())
+        for r in csv.DictReader(io.StringIO(text)) if r["criterion_prefix"].strip() not in have
+    ]
+    LostPointDefault.objects.bulk_create(rows)
+    return len(rows)

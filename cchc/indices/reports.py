@@ -45,9 +45,27 @@ def group_label(group: str) -> str:
         return group
 
 
+def _department_explanations(cycle) -> dict:
+    """{(unit_id, code): national row} when the cycle's lost points were assigned to departments, else {}."""
+    from . import lost_selectors
+    from .models import LostPointAssignment
+
+    if not LostPointAssignment.objects.filter(cycle=cycle).exists():
+        return {}
+    return {(r["unit_id"], r["code"]): r for r in lost_selectors.national_lost_points(cycle=cycle)}
+
+
+EXPLAINED_HEADERS = ["Cơ quan chủ trì giải trình", "Trạng thái", "Hạn", "Nguyên nhân", "Giải pháp khắc phục"]
+
+
 def _data(cycle_id: int, user=None, unit=None):
     cycle = cycle_get(cycle_id=cycle_id, user=user)
     rows = lost_points(cycle=cycle, user=user, unit=unit)
+    national = _department_explanations(cycle)
+    for r in rows:
+        n = national.get((r["unit_id"], r["code"]))
+        r["national"] = n
+    cycle.has_department_explanations = bool(national)
     results = cycle_results(cycle=cycle, user=user)
     if unit is not None:
         results = [r for r in results if r["unit_id"] == unit.pk]
@@ -72,7 +90,8 @@ def lost_points_xlsx(*, cycle_id: int, user=None, unit=None) -> bytes:
     ws.append([f"BẢNG TỔNG HỢP ĐIỂM BỊ TRỪ — {cycle.name}"])
     ws.append([_state_note(cycle)])
     ws.append([])
-    ws.append(HEADERS)
+    extra = getattr(cycle, "has_department_explanations", False)
+    ws.append(HEADERS + (EXPLAINED_HEADERS if extra else []))
     bold = Font(bold=True)
     ws["A1"].font = Font(bold=True, size=13)
     for cell in ws[4]:
@@ -80,8 +99,14 @@ def lost_points_xlsx(*, cycle_id: int, user=None, unit=None) -> bytes:
         cell.fill = PatternFill("solid", fgColor="DDE6F0")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for i, r in enumerate(rows, start=1):
-        ws.append([i, r["unit"], r["code"], r["title"], r["max"], r["points"], r["lost"], r["responsible"], r["explanation"]])
-    for col, width in zip("ABCDEFGHI", [6, 28, 9, 60, 11, 10, 11, 26, 50], strict=True):
+        line = [i, r["unit"], r["code"], r["title"], r["max"], r["points"], r["lost"], r["responsible"], r["explanation"]]
+        if extra:
+            n = r.get("national") or {}
+            line += [n.get("department_name", ""), n.get("status_label", "Chưa giao"), n.get("deadline"), n.get("cause", ""), n.get("remedy", "")]
+        ws.append(line)
+        if extra and line[11]:
+            ws.cell(row=ws.max_row, column=12).number_format = "DD/MM/YYYY"
+    for col, width in zip("ABCDEFGHIJKLMN", [6, 28, 9, 60, 11, 10, 11, 26, 50, 28, 16, 12, 50, 50], strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=5):
         for cell in (row[3], row[8]):
@@ -243,12 +268,29 @@ def ranking_pdf(*, cycle_id: int, user=None) -> bytes:
     return HTML(string=ranking_html(cycle_id=cycle_id, user=user)).write_pdf()
 
 
+def _national_cell(r) -> str:
+    """PDF: the department's explanation (cause, remedy, status, deadline) under the unit's own explanation."""
+    n = r.get("national")
+    if not n:
+        return escape(r["explanation"])
+    parts = [escape(r["explanation"])] if r["explanation"] else []
+    head = f"<b>{escape(n['department'] or 'Chưa giao')}</b> — {escape(n['status_label'])}"
+    if n["deadline"]:
+        head += f", hạn {n['deadline']:%d/%m/%Y}"
+    parts.append(head)
+    if n["cause"]:
+        parts.append(f"Nguyên nhân: {escape(n['cause'])}")
+    if n["remedy"]:
+        parts.append(f"Giải pháp: {escape(n['remedy'])}")
+    return "<br>".join(parts)
+
+
 def lost_points_html(*, cycle_id: int, user=None, unit=None) -> str:
     cycle, rows, results = _data(cycle_id, user, unit)
     body_rows = "".join(
         f"<tr><td class=n>{i}</td><td>{escape(r['unit'])}</td><td>{escape(r['code'])}</td><td>{escape(r['title'])}</td>"
         f"<td class=n>{_pts(r['max'])}</td><td class=n>{_pts(r['points'])}</td><td class='n lost'>{_pts(r['lost'])}</td>"
-        f"<td>{escape(r['responsible'])}</td><td class=ex>{escape(r['explanation'])}</td></tr>"
+        f"<td>{escape(r['responsible'])}</td><td class=ex>{_national_cell(r)}</td></tr>"
         for i, r in enumerate(rows, start=1)
     )
     rank_rows = "".join(
@@ -256,7 +298,9 @@ def lost_points_html(*, cycle_id: int, user=None, unit=None) -> str:
         f"<td class=n>{_pct(r['index_pct'])}</td></tr>"
         for r in results
     )
-    head = "".join(f"<th>{escape(h)}</th>" for h in HEADERS)
+    headers = HEADERS[:-1] + (["Giải trình (đơn vị; cơ quan chủ trì: nguyên nhân, giải pháp)"]
+                              if getattr(cycle, "has_department_explanations", False) else HEADERS[-1:])
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     return f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>
 {_css()}
 table.lost th:nth-child(2) {{ width: 17%; }}
@@ -276,3 +320,60 @@ def lost_points_pdf(*, cycle_id: int, user=None, unit=None) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=lost_points_html(cycle_id=cycle_id, user=user, unit=unit)).write_pdf()
+
+
+NATIONAL_HEADERS = ["Lĩnh vực", "Mã", "Tiêu chí thành phần", "Điểm tối đa", "Điểm đạt", "Điểm bị trừ", "Cơ quan chủ trì",
+                    "Cơ quan phối hợp", "Trạng thái", "Hạn giải trình", "Quá hạn", "Nguyên nhân", "Giải pháp khắc phục", "Ý kiến của cơ quan thường trực"]
+
+
+def national_lost_points_xlsx(*, cycle_id: int, user=None, today=None) -> bytes:
+    """XLSX for the steering committee: every lost sub-criterion of the province in the national index, by field,
+    with the department in charge, status, deadline, overdue, cause and remedy; a sheet of counts."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from . import lost_selectors
+
+    cycle = cycle_get(cycle_id=cycle_id, user=None)
+    rows = lost_selectors.national_lost_points(cycle=cycle, user=user, today=today)
+    summary = lost_selectors.summary(rows)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Giải trình điểm bị trừ"
+    ws.append([f"TỔNG HỢP GIẢI TRÌNH ĐIỂM BỊ TRỪ — {cycle.name}"])
+    ws.append([f"{summary['rows']} tiêu chí thành phần bị trừ {_pts(summary['lost'])} điểm; {summary['overdue']} quá hạn; "
+               f"lập ngày {timezone.localdate():%d/%m/%Y}"])
+    ws.append([])
+    ws.append(NATIONAL_HEADERS)
+    ws["A1"].font = Font(bold=True, size=13)
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE6F0")
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for r in rows:
+        ws.append([f"{r['field_code']}. {r['field_title']}", r["code"], r["title"], float(r["max"]), float(r["points"]), float(r["lost"]),
+                   r["department_name"], ", ".join(r["cooperating"]), r["status_label"], r["deadline"], "Quá hạn" if r["overdue"] else "",
+                   r["cause"], r["remedy"], r["review_note"]])
+    for row in ws.iter_rows(min_row=5):
+        for cell in row[3:6]:
+            cell.number_format = POINTS_FORMAT
+        row[9].number_format = "DD/MM/YYYY"
+        for cell in (row[0], row[2], row[11], row[12], row[13]):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for col, width in zip("ABCDEFGHIJKLMN", [28, 8, 50, 10, 10, 10, 28, 24, 16, 12, 9, 50, 50, 36], strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "D5"
+    ws2 = wb.create_sheet("Tổng hợp")
+    ws2.append(["Trạng thái", "Số tiêu chí thành phần", "Điểm bị trừ"])
+    for cell in ws2[1]:
+        cell.font = Font(bold=True)
+    for s_ in summary["by_status"]:
+        ws2.append([s_["label"], s_["count"], float(s_["lost"])])
+    ws2.append(["Quá hạn", summary["overdue"], None])
+    ws2.append(["Tổng", summary["rows"], float(summary["lost"])])
+    for row in ws2.iter_rows(min_row=2):
+        row[2].number_format = POINTS_FORMAT
+    ws2.column_dimensions["A"].width = 24
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -235,3 +235,84 @@ class IndexPathToTargetSerializer(serializers.Serializer):
     reachable = serializers.BooleanField()
     recovered = serializers.FloatField()
     picks = IndexPickSerializer(many=True)
+
+
+# ---------------------------------------------------------------- national lost points (giải trình theo cơ quan chủ trì)
+
+
+class IndexNationalLostPointSerializer(serializers.Serializer):
+    """Một tiêu chí thành phần tỉnh bị trừ điểm trong Chỉ số CCHC cấp tỉnh, with who explains it."""
+
+    assignment_id = serializers.IntegerField(allow_null=True)
+    unit = serializers.CharField(help_text="Tỉnh được đánh giá")
+    field_code = serializers.CharField()
+    field_title = serializers.CharField()
+    code = serializers.CharField()
+    title = serializers.CharField()
+    max = serializers.DecimalField(max_digits=7, decimal_places=2)
+    points = serializers.DecimalField(max_digits=7, decimal_places=2)
+    lost = serializers.DecimalField(max_digits=7, decimal_places=2, help_text="Điểm tối đa − điểm cuối cùng (tính, không nhập)")
+    department = serializers.CharField(help_text="Cơ quan chủ trì (tên ngắn); rỗng khi chưa giao")
+    department_name = serializers.CharField()
+    cooperating = serializers.ListField(child=serializers.CharField())
+    status = serializers.CharField(help_text="unassigned | assigned | explained | accepted | more_requested")
+    status_label = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+    cause = serializers.CharField()
+    remedy = serializers.CharField()
+    review_note = serializers.CharField()
+    version = serializers.IntegerField(allow_null=True)
+
+
+class IndexNationalWorkItemSerializer(IndexNationalLostPointSerializer):
+    cycle_id = serializers.IntegerField()
+    cycle = serializers.CharField()
+    role = serializers.CharField(help_text="chủ trì hoặc phối hợp")
+
+
+class IndexLostAssignSerializer(serializers.Serializer):
+    criterion = serializers.CharField(help_text="Mã tiêu chí thành phần")
+    department = serializers.CharField(help_text="Mã đơn vị của cơ quan chủ trì")
+    cooperating = serializers.ListField(child=serializers.CharField(), required=False, default=list, help_text="Mã đơn vị phối hợp")
+    deadline = serializers.CharField(help_text="YYYY-MM-DD")
+    unit = serializers.CharField(required=False, allow_blank=True, default="", help_text="Mã tỉnh (khi kỳ có nhiều tỉnh)")
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class IndexLostAssignDefaultSerializer(serializers.Serializer):
+    deadline = serializers.CharField(help_text="YYYY-MM-DD")
+    unit = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class IndexLostAssignDefaultResultSerializer(serializers.Serializer):
+    assigned = serializers.IntegerField()
+    already = serializers.IntegerField()
+    unresolved = serializers.ListField(child=serializers.CharField())
+    deadline = serializers.DateField()
+
+
+class IndexLostExplainSerializer(serializers.Serializer):
+    cause = serializers.CharField(allow_blank=True, help_text="Nguyên nhân")
+    remedy = serializers.CharField(allow_blank=True, help_text="Giải pháp khắc phục")
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class IndexLostReviewSerializer(serializers.Serializer):
+    decision = serializers.CharField(help_text="accept | request_more")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    deadline = serializers.CharField(required=False, allow_blank=True, default="", help_text="Hạn mới YYYY-MM-DD (yêu cầu bổ sung)")
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class IndexLostDefaultRowSerializer(serializers.Serializer):
+    criterion_prefix = serializers.CharField()
+    department = serializers.CharField(required=False, allow_blank=True, default="", help_text="Mã đơn vị (để trống: theo loại)")
+    department_kind = serializers.CharField(required=False, allow_blank=True, default="")
+    cooperating_kinds = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    province = serializers.CharField(read_only=True, help_text="Mã tỉnh; rỗng = mặc định của nền tảng")
+
+
+class IndexLostDefaultsSerializer(serializers.Serializer):
+    rows = IndexLostDefaultRowSerializer(many=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import lost_views, views
 
 app_name = "indices"
 # `indices:home` (/chi-so/) and `indices:import` are pages of `surveys` (they read published national
@@ -15,4 +15,9 @@ urlpatterns = [
     path("chi-so/tai-lieu/<int:pk>/", views.evidence_download, name="evidence"),
     path("chi-so/ky/<int:pk>/diem-bi-tru/", views.lost_points, name="lost"),
     path("chi-so/ky/<int:pk>/lo-trinh/", views.path_to_target, name="target"),
+    # national lost points: the department in charge explains (giải trình điểm bị trừ Chỉ số CCHC cấp tỉnh)
+    path("chi-so/ky/<int:pk>/giai-trinh-diem-bi-tru/", lost_views.national_status, name="lost_national"),
+    path("chi-so/ky/<int:pk>/giai-trinh-diem-bi-tru/giao/", lost_views.national_assign, name="lost_assign"),
+    path("chi-so/giai-trinh-diem-bi-tru/", lost_views.worklist, name="lost_worklist"),
+    path("chi-so/giai-trinh-diem-bi-tru/<int:apk>/", lost_views.assignment_detail, name="lost_item"),
 ]

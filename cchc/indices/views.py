@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts.permissions import can
 from cchc.core.errors import DomainError
 
-from . import reports, selectors, services, workflow
+from . import lost_selectors, reports, selectors, services, workflow
 from .models import Assessment, CycleState, CycleUnit
 
 # "Quảng Ninh, 92,18" / "Quảng Ninh; 92.18" / "Quảng Ninh<TAB>92,18%" / "92,18": the value is the last number.
@@ -363,6 +363,7 @@ def lost_points(request, pk: int):
         "cycle": cycle, "rows": rows, "unit": unit, "total_lost": round(sum(r["lost"] for r in rows), 2),
         "units": [cu.unit for cu in selectors.cycle_units(cycle, user=user).order_by("unit__name")],
         "has_reports": True,
+        "national_link": lost_selectors.is_national_cycle(cycle) and lost_selectors.full_view(user, cycle.organiser.province_unit),
     })
 
 

@@ -28,7 +28,7 @@ def ctx():
 def test_demo_publishes_2025_and_opens_2026_and_is_idempotent(ctx):
     out = io.StringIO()
     demo.build(ctx, stdout=out)
-    published = AssessmentCycle.objects.filter(year=2025)
+    published = AssessmentCycle.objects.filter(year=2025).exclude(criteria_set__target_group="province")
     assert published.count() == 2 and all(c.state == CycleState.PUBLISHED for c in published)
     states_2026 = dict(AssessmentCycle.objects.filter(year=2026).values_list("criteria_set__target_group", "state"))
     assert states_2026 == {"department": CycleState.APPRAISAL_1, "commune": CycleState.SELF_ASSESSMENT}
@@ -40,7 +40,31 @@ def test_demo_publishes_2025_and_opens_2026_and_is_idempotent(ctx):
     assert any(r["stage_totals"]["self"] != r["stage_totals"]["appraisal_2"] for r in rows)
     assert "Lộ trình" in out.getvalue()
     demo.build(ctx)
-    assert AssessmentCycle.objects.count() == 4
+    assert AssessmentCycle.objects.count() == 5  # + the province's national PAR INDEX 2025 (illustrative)
+
+
+def test_demo_national_cycle_has_lost_points_assigned_explained_accepted_and_overdue():
+    """With the real department names, the default mapping finds Sở Tư pháp, Sở Nội vụ, ...; the demo spreads
+    the rows over every status and some are overdue."""
+    from cchc.accounts.models import Role
+    from cchc.indices import lost_selectors
+    from cchc.indices.models import LostPointAssignment
+
+    prov = f.province("Tỉnh Demo")
+    names = ["Sở Nội vụ tỉnh Demo", "Sở Tư pháp tỉnh Demo", "Văn phòng Ủy ban nhân dân tỉnh Demo", "Sở Tài chính tỉnh Demo",
+             "Sở Khoa học và Công nghệ tỉnh Demo"]
+    deps = {n: f.unit(parent=prov, name=n) for n in names}
+    f.par_office(deps[names[0]])
+    f.user(Role.UNIT_HEAD, deps[names[1]])
+    demo.build({"province": prov, "departments": {str(i): d for i, d in enumerate(deps.values())}, "communes": [], "logins": []})
+    cycle = AssessmentCycle.objects.get(criteria_set__target_group="province", organiser=prov)
+    assert cycle.state == CycleState.PUBLISHED and "minh họa" in cycle.name
+    rows = lost_selectors.national_lost_points(cycle=cycle)
+    statuses = {r["status"] for r in rows}
+    assert {"assigned", "explained", "accepted", "more_requested"} <= statuses and "unassigned" not in statuses
+    assert any(r["overdue"] for r in rows)
+    assert {r["department_name"] for r in rows} == set(names)
+    assert LostPointAssignment.objects.filter(department=deps[names[1]], status="explained").exists()
 
 
 def test_lost_points_reports_render_as_xlsx_and_pdf_through_the_cli(ctx, tmp_path, capsys):

@@ -90,7 +90,7 @@ def test_shipped_reference_sets_have_the_documented_structure():
     assert s1150.criteria.filter(level=1).count() == 43
     assert s1150.criteria.filter(level=2).count() == 95
     assert not s1150.confirmed and not s1150.criteria.filter(level=2, confirmed=True).exists()
-    assert load() == {"criteria_sets_created": 0, "criteria_sets_total": 4}
+    assert load() == {"criteria_sets_created": 0, "criteria_sets_total": 4, "lost_point_defaults_created": 0}
 
 
 def test_full_cycle_keeps_all_three_scores_and_freezes_on_publish(world):

@@ -41,7 +41,24 @@ class UsernamePhoneEmailBackend(ModelBackend):
             username = kwargs.get(User.USERNAME_FIELD)
         if not username or password is None:
             return None
-        ident = username.strip()
+        user = self.resolve_account(username)
+        if user is None:
+            User().set_password(password)  # same work as a real check: no timing hint that the account is missing
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+    @staticmethod
+    def resolve_account(identifier: str):
+        """The one account a typed login name means (username, else e-mail, else phone in any spelling), or None.
+
+        Used by `authenticate` and by the login limit (cchc.core.views), so both agree on who is meant.
+        """
+        User = get_user_model()
+        ident = (identifier or "").strip()
+        if not ident:
+            return None
         user = User.objects.filter(username=ident).first()
         if user is None and "@" in ident:
             matches = list(User.objects.filter(email__iexact=ident)[:2])
@@ -49,12 +66,13 @@ class UsernamePhoneEmailBackend(ModelBackend):
         if user is None and looks_like_phone(ident):
             matches = list(User.objects.filter(phone=normalise_phone(ident))[:2])
             user = matches[0] if len(matches) == 1 else None
-        if user is None:
-            User().set_password(password)  # same work as a real check: no timing hint that the account is missing
-            return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
-        return None
+        return user
+
+    @staticmethod
+    def normalise_identifier(identifier: str) -> str:
+        """A typed name no account answers to, in one spelling: phone digits, lower-case e-mail/name."""
+        ident = (identifier or "").strip()
+        return normalise_phone(ident) if looks_like_phone(ident) else ident.lower()
 
     def has_perm(self, user_obj, perm, obj=None):
         if user_obj.is_active and getattr(user_obj, "role", None) == Role.SYSTEM_ADMIN:

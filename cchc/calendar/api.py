@@ -8,10 +8,10 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from cchc.core.errors import DomainError
+from cchc.core.throttling import AnonRateThrottle
 
 from .parsing import parse_amount, parse_day, parse_moment
 from .selectors import due_summary, province_by_code, workdays_summary

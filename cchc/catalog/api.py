@@ -7,10 +7,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cchc.core.errors import DomainError
+from cchc.core.throttling import ScopedRateThrottle
 
 from .search import search_procedures
 from .selectors import procedure_get, procedure_publications

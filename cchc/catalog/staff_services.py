@@ -16,7 +16,6 @@ because the staff pages were added as their own module (issue 3 §5); they never
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -26,6 +25,7 @@ from cchc.accounts.permissions import can
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, DomainError, ForbiddenError
 from cchc.core.numbers import format_vn
+from cchc.core.xlsx import workbook_bytes
 
 from .models import EventKind, OnlineLevel, Procedure, ProcedureEvent, ProvinceProcedure
 from .selectors import in_force_q
@@ -316,6 +316,4 @@ def simplification_report_xlsx(*, report: dict, events) -> bytes:
         detail.cell(row=detail.max_row, column=6).number_format = "DD/MM/YYYY"
     for col, width in zip("ABCDEFGHI", (12, 60, 30, 26, 18, 14, 12, 12, 30), strict=True):
         detail.column_dimensions[col].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

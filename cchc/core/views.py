@@ -11,40 +11,28 @@ def home(request):
     return render(request, "core/home.html", {})
 
 
-LOGIN_FAILURES_ALLOWED = 10  # wrong passwords per login name within 15 minutes; then the form answers 429
-LOGIN_FAILURE_WINDOW = 15 * 60  # (per name, not per address: behind a proxy every citizen shares one address)
-
-
-def _login_failure_keys(request) -> list[str]:
-    from cchc.core.textfold import fold
-
-    name = fold(str(request.POST.get("username", ""))[:150]).replace(" ", "")
-    return [f"core:login-fail:{name}"] if name else []
-
-
 class LoginView(auth_views.LoginView):
-    """Đăng nhập, with wrong passwords limited per login name (guessing a password is not free)."""
+    """Đăng nhập, with wrong passwords limited per account and address (cchc.core.loginlimit)."""
 
     template_name = "core/login.html"
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        from django.core.cache import cache
+        from .loginlimit import LoginAttempt
 
-        if any((cache.get(key) or 0) >= LOGIN_FAILURES_ALLOWED for key in _login_failure_keys(request)):
+        self.attempt = LoginAttempt(request)
+        if self.attempt.refused():
             form = self.get_form_class()(request, initial={"username": request.POST.get("username", "")})  # not checked
             return self.render_to_response(self.get_context_data(form=form, locked=True), status=429)
+        self.attempt.slow_down()
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form):
-        from django.core.cache import cache
+    def form_valid(self, form):
+        self.attempt.succeeded()
+        return super().form_valid(form)
 
-        for key in _login_failure_keys(self.request):
-            cache.add(key, 0, LOGIN_FAILURE_WINDOW)
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, LOGIN_FAILURE_WINDOW)
+    def form_invalid(self, form):
+        self.attempt.failed()
         return super().form_invalid(form)
 
 

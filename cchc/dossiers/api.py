@@ -12,10 +12,10 @@ from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cchc.core.errors import DomainError, NotFoundError
+from cchc.core.throttling import ScopedRateThrottle
 
 from . import selectors, services
 from .idempotency import idempotent_create

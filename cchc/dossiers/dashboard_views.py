@@ -20,7 +20,6 @@ department) and communes; the head of the service centre sees the dossiers recei
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 
@@ -30,6 +29,7 @@ from django.utils import timezone
 
 from cchc.accounts.permissions import can, scope_q
 from cchc.core.errors import DomainError
+from cchc.core.xlsx import workbook_bytes
 from cchc.units.targets import target_for
 
 from . import selectors
@@ -227,9 +227,7 @@ def _xlsx(title: str, subtitle: str, sheets: list[tuple[str, str, list[dict], di
         for col in range(3, len(COLUMNS) + 2):
             ws.column_dimensions[get_column_letter(col)].width = 12
         ws.freeze_panes = "C5"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 # ------------------------------------------------------------------------------------------ page

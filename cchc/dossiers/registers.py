@@ -17,6 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from cchc.core.xlsx import workbook_bytes
+
 
 @dataclass(frozen=True)
 class Column:
@@ -152,9 +154,7 @@ def write_register(
         ws.auto_filter.ref = f"A{header_row}:{last}{first_data + count - 1}"
     wb.properties.title = "Sổ theo dõi hồ sơ"
     wb.properties.creator = "Nền tảng CCHC"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def read_register(data: bytes) -> list[dict]:

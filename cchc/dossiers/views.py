@@ -966,8 +966,10 @@ def _lookup_throttled(request) -> bool:
     """Count one public lookup for this client; True when over the rate (guessing tokens is not free)."""
     from django.core.cache import cache
 
+    from cchc.core.clientip import client_ip
+
     limit, seconds = _lookup_rate()
-    client = request.META.get("REMOTE_ADDR", "?")
+    client = client_ip(request)
     key = f"dossiers:lookup:{client}:{int(timezone.now().timestamp()) // seconds}"
     cache.add(key, 0, seconds + 1)
     try:

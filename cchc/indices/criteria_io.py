@@ -13,6 +13,7 @@ import json
 from decimal import Decimal
 
 from cchc.core.errors import DomainError
+from cchc.core.xlsx import workbook_bytes
 
 REQUIRED = ["code", "parent", "title", "max_points"]
 OPTIONAL = ["method", "rule", "responsible", "evidence_required", "effort", "confirmed"]
@@ -127,6 +128,4 @@ def export_criteria_xlsx(criteria_set) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.column_dimensions["C"].width = 70
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -9,12 +9,12 @@ XLSX cells stay numbers with a number format (Excel shows the reader's decimal s
 
 from __future__ import annotations
 
-import io
 from html import escape
 
 from django.utils import timezone
 
 from cchc.core.templatetags.vn_format import format_vn
+from cchc.core.xlsx import workbook_bytes
 
 from .selectors import cycle_get, cycle_results, lost_points
 
@@ -129,9 +129,7 @@ def lost_points_xlsx(*, cycle_id: int, user=None, unit=None) -> bytes:
     for row in ws2.iter_rows(min_row=2):
         for cell in row[3:10]:
             cell.number_format = POINTS_FORMAT
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def _font_faces() -> str:
@@ -231,9 +229,7 @@ def ranking_xlsx(*, cycle_id: int, user=None) -> bytes:
         legend.append([f["code"], f["title"], f["max"]])
         legend.cell(row=legend.max_row, column=3).number_format = POINTS_FORMAT
     legend.column_dimensions["B"].width = 70
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def ranking_html(*, cycle_id: int, user=None) -> str:

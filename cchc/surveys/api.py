@@ -14,11 +14,11 @@ from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from cchc.accounts.permissions import can
 from cchc.core.errors import DomainError, ForbiddenError, NotFoundError
+from cchc.core.throttling import ScopedRateThrottle
 from cchc.units.models import Unit
 
 from . import selectors, services

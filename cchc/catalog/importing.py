@@ -94,12 +94,20 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict]]:
                 header = _check_header(next(reader))
             except StopIteration as exc:
                 raise ImportFileError("Tệp rỗng") from exc
-            for index, cells in enumerate(reader, start=2):
-                if not any(c.strip() for c in cells):
-                    continue
-                yield index, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
+            try:
+                for index, cells in enumerate(reader, start=2):
+                    if not any(c.strip() for c in cells):
+                        continue
+                    yield index, {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
+            except csv.Error as exc:  # a cell over csv.field_size_limit() (131.072 ký tự), a broken quote
+                line = reader.line_num
+                if "field larger than field limit" in str(exc):
+                    raise ImportFileError(
+                        f"Dòng {line}: một ô dài quá {csv.field_size_limit():_} ký tự (giới hạn một ô CSV); ".replace("_", ".")
+                        + "kiểm tra dấu ngoặc kép không đóng hoặc rút gọn nội dung") from exc
+                raise ImportFileError(f"Dòng {line}: tệp CSV không đúng định dạng ({exc})") from exc
     except UnicodeDecodeError as exc:
-        raise ImportFileError("Tệp CSV phải mã hóa UTF-8") from exc
+        raise ImportFileError("Tệp CSV phải mã hóa UTF-8 (lưu lại bằng \"CSV UTF-8\"); không đoán bảng mã khác") from exc
 
 
 def _read_xlsx(path: Path) -> Iterator[tuple[int, dict]]:
@@ -167,10 +175,17 @@ def row_to_fields(row_no: int, cells: dict) -> RowResult:
     if MISALIGNED_MARK in note:
         result.reject_reason = f"dữ liệu chi tiết thuộc trang khác ({note})"
         return result
+    nul_column = next((name for name, value in cells.items() if "\x00" in str(value or "")), None)
+    if nul_column:  # PostgreSQL text cannot hold U+0000: refuse the row instead of failing the whole import
+        result.reject_reason = f"cột {nul_column}: chứa ký tự NUL (U+0000), không được chấp nhận"
+        return result
 
     time_text = compose_time_text(cells.get("thoi_han_so"), cells.get("thoi_han_don_vi"))
     time_all = _nfc(cells.get("thoi_han_cac_kenh")) or time_text
     parsed = parse_processing_time(time_text)
+    if parsed.invalid:
+        result.reject_reason = f"cột thoi_han_so: {parsed.reason} (cần một số không âm, viết thường, ví dụ 5)"
+        return result
     channels = channels_of(_nfc(cells.get("kenh_nop")))
     online_flag = _fold(_nfc(cells.get("co_kenh_nop_truc_tuyen")))
     notes = [note] if note else []

@@ -13,6 +13,8 @@ Rules (docs/catalog.md, "Thời hạn giải quyết"):
 - a range "03 đến 05 ngày làm việc" / "3-5 ngày" → the UPPER bound (the latest lawful date), FLAGGED;
 - "Không có thông tin", "(không có thông tin)", "" → no value, unit unknown, not flagged (missing, not
   ambiguous);
+- a negative number ("-5") or a number in exponent notation ("1e308") → no value, INVALID (the import
+  rejects the row naming the column): the first digits must not be read as "5" or "1";
 - anything else → unknown, FLAGGED, raw text kept.
 """
 
@@ -39,6 +41,7 @@ class ParsedTime:
     unit: str
     ambiguous: bool
     reason: str = ""
+    invalid: bool = False
 
 
 def _fold(text: str) -> str:
@@ -57,6 +60,8 @@ _UNITS = [  # (folded pattern, unit, ambiguous, reason) checked in order; the fi
     (re.compile(r"thang"), MONTHS, False, ""),
     (re.compile(r"\bngay\b"), CALENDAR_DAYS, True, "'Ngày' không rõ là ngày làm việc hay ngày theo lịch"),
 ]
+_NEGATIVE = re.compile(r"(?<![\d\s])\s*[-−]\s*\d|^\s*[-−]\s*\d")
+_EXPONENT = re.compile(r"\d\s*[eE]\s*[+\-]?\s*\d")
 _SAME_DAY = re.compile(r"^(trong (ngay|ngay lam viec|buoi)|ngay trong ngay|trong ngay lam viec)\b")
 
 
@@ -84,6 +89,11 @@ def parse_processing_time(text: str | None) -> ParsedTime:
         return ParsedTime(None, UNKNOWN, False, "không có thông tin")
     if _SAME_DAY.match(folded):
         return ParsedTime(Decimal(1), SAME_DAY, False)
+
+    if _EXPONENT.search(raw):
+        return ParsedTime(None, UNKNOWN, True, f"số dạng lũy thừa {raw!r} không phải thời hạn", invalid=True)
+    if _NEGATIVE.search(raw) and not _RANGE.search(folded):
+        return ParsedTime(None, UNKNOWN, True, f"thời hạn âm {raw!r} không hợp lệ", invalid=True)
 
     unit, ambiguous, reason = None, False, ""
     for pattern, candidate, is_ambiguous, why in _UNITS:

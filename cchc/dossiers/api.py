@@ -194,13 +194,19 @@ class PublicRatingView(APIView):
         auth=[],
     )
     def post(self, request, code: str):
-        selectors.public_dossier(code=code, token=request.query_params.get("token") or request.data.get("token"))
-        raw = dict(request.data.items()) if hasattr(request.data, "items") else {}
+        if not hasattr(request.data, "items"):  # [] / null / 1: not a rating (was a 500 on .get)
+            raise DomainError("Nội dung gửi lên phải là một đối tượng JSON, ví dụ {\"overall\": 5}.", code="invalid_body",
+                              field=None)
+        token = request.query_params.get("token") or request.data.get("token")
+        if not isinstance(token, str):
+            token = ""
+        selectors.public_dossier(code=code, token=token)
+        raw = dict(request.data.items())
         if isinstance(raw.get("aspects"), dict):  # also accept {"aspects": {"access": 5, ...}}
             raw = {**raw.pop("aspects"), **raw}
         data = validated(RatingSerializer, raw)
         aspects = {k: data[k] for k in ("access", "procedure", "officials", "result", "feedback") if k in data}
-        rating = services.dossier_rate(code=code, token=request.query_params.get("token") or request.data.get("token"),
+        rating = services.dossier_rate(code=code, token=token,
                                        overall=data["overall"], aspects=aspects, comment=data.get("comment", ""))
         return Response({"code": code, "overall": rating.overall, **aspects, "comment": rating.comment}, status=201)
 

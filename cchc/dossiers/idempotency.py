@@ -53,6 +53,9 @@ def idempotent_create(*, user, scope: str, key: str, request_hash: str, create) 
     key = (key or "").strip()
     if len(key) > MAX_KEY_LENGTH:
         raise DomainError(f"Idempotency-Key: tối đa {MAX_KEY_LENGTH} ký tự.", code="invalid", field="Idempotency-Key")
+    if any(not ch.isprintable() for ch in key):  # NUL, control characters: PostgreSQL text cannot hold U+0000
+        raise DomainError("Idempotency-Key: chỉ gồm ký tự in được (không có NUL hay ký tự điều khiển).", code="invalid",
+                          field="Idempotency-Key")
     if not key:
         dossier, status, body = create()
         return Outcome(dossier_id=dossier.pk, status=status, body=body, replayed=False)

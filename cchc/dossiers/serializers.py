@@ -33,7 +33,7 @@ class DossierCreateSerializer(serializers.Serializer):
     applicant = ApplicantSerializer()
     received_at = serializers.CharField(required=False, allow_blank=True, help_text="ISO 8601; giờ địa phương nếu không có múi giờ")
     result_channel = serializers.ChoiceField(choices=ResultChannel.choices, required=False)
-    documents = serializers.ListField(child=serializers.CharField(max_length=500), required=False)
+    documents = serializers.ListField(child=serializers.CharField(max_length=500), required=False, max_length=100)
     payment = PaymentSerializer(required=False)
 
 
@@ -42,13 +42,13 @@ class TransitionSerializer(serializers.Serializer):
 
     action = serializers.ChoiceField(choices=[(a, wf.ACTION_LABELS[a]) for a in wf.ACTIONS])
     version = serializers.IntegerField(help_text="Phiên bản hồ sơ đã đọc (khoá lạc quan)")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     handling_unit_code = serializers.CharField(required=False, allow_blank=True)
     assignee = serializers.CharField(required=False, allow_blank=True, help_text="Tên đăng nhập cán bộ xử lý")
     step_allowance = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, help_text="Ngày làm việc cho bước này")
     step_allowance_hours = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, help_text="Giờ làm việc cho bước này")
-    task = serializers.CharField(required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True)
+    task = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     new_due_at = serializers.CharField(required=False, allow_blank=True, help_text="Ngày hẹn mới (phiếu xin lỗi), ISO 8601")
     electronic_result = serializers.BooleanField(required=False, default=False)
 

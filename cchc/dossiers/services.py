@@ -74,6 +74,13 @@ ALLOWED_UPLOAD_TYPES = {
     "tif": "image/tiff",
 }
 CLOCK_SKEW = timedelta(minutes=2)
+# Limits on what a person may write (docs/security_review.md, "Limits"): refused with a 400 naming the field,
+# never cut silently — a reason is written into the audit chain and printed on the letters.
+MAX_REASON_LENGTH = 2000  # lý do (reject, supplement, pause, apology, withdraw …)
+MAX_NOTE_LENGTH = 2000  # ghi chú of a step
+MAX_TASK_LENGTH = 255  # nội dung công việc of a step (the column holds 255)
+MAX_DOCUMENTS_PER_INTAKE = 100  # thành phần hồ sơ received at once (the longest checklist has ~40 lines)
+MAX_APOLOGY_POSTPONE_DAYS = 180  # new promised date ≤ 180 calendar days after the current one (or the letter, if later)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -290,6 +297,9 @@ def _record_documents(dossier: Dossier, names, actor) -> list[str]:
         names = []
     if not isinstance(names, (list, tuple)):
         raise DomainError("documents: phải là danh sách tên thành phần hồ sơ.", code="invalid", field="documents")
+    if len(names) > MAX_DOCUMENTS_PER_INTAKE:
+        raise DomainError(f"documents: tối đa {MAX_DOCUMENTS_PER_INTAKE} thành phần hồ sơ trong một lần tiếp nhận "
+                          f"(gửi {len(names)}).", code="too_many", field="documents")
     checklist = checklist_items(checklist=dossier.checklist_id)
     by_name = {r.name.strip().casefold(): r for r in checklist}
     rows = []
@@ -549,10 +559,38 @@ def _decimal(value, *, field: str) -> Decimal | None:
     return d
 
 
+def _check_length(text: str, limit: int, field: str) -> None:
+    if len(text) > limit:
+        raise DomainError(f"{field}: tối đa {limit:_} ký tự (đã nhập {len(text):_}).".replace("_", "."),
+                          code="max_length", field=field)
+
+
+def _check_handling_unit(dossier: Dossier, unit) -> None:
+    """Cơ quan giải quyết: an active, current unit of the dossier's own province (the province itself, its
+    departments, centre, communes and their desks). A unit of another province, a unit merged away
+    (old province, district, old commune) or one no longer active cannot receive the dossier."""
+    from cchc.units.models import HISTORICAL_KINDS
+
+    province_id = unit.pk if unit.province_id is None else unit.province_id
+    if province_id != dossier.province_id:
+        raise DomainError(
+            f"handling_unit_code: {unit.name} ({unit.code}) không thuộc {dossier.province.name}; "
+            "chỉ chuyển hồ sơ cho cơ quan, đơn vị trong tỉnh nơi hồ sơ được tiếp nhận.",
+            code="handling_unit_other_province", field="handling_unit_code",
+        )
+    if unit.kind in HISTORICAL_KINDS or not unit.is_active:
+        raise DomainError(
+            f"handling_unit_code: {unit.name} ({unit.code}) không còn hoạt động (đơn vị trước sắp xếp hoặc đã ngừng); "
+            "chọn đơn vị hiện hành.",
+            code="handling_unit_inactive", field="handling_unit_code",
+        )
+
+
 def _new_step(dossier: Dossier, *, actor, at: datetime, params: dict) -> DossierStep:
     handling_unit = None
     if params.get("handling_unit") is not None or params.get("handling_unit_code"):
         handling_unit = _resolve_unit(params.get("handling_unit"), params.get("handling_unit_code"), field="handling_unit_code")
+        _check_handling_unit(dossier, handling_unit)
     if handling_unit is None:
         # no unit chosen: the current handling unit; for a commune dossier without one, the commune that
         # received it (its specialists may process there), never the one-stop desk itself
@@ -587,7 +625,7 @@ def _new_step(dossier: Dossier, *, actor, at: datetime, params: dict) -> Dossier
         dossier=dossier, seq=seq,
         from_unit=previous.to_unit if previous else dossier.unit,
         from_user=actor if getattr(actor, "pk", None) else None,
-        to_unit=handling_unit, to_user=assignee, task=str(params.get("task") or "")[:255],
+        to_unit=handling_unit, to_user=assignee, task=str(params.get("task") or ""),
         note=str(params.get("note") or ""), sent_at=at,
         allowance_seconds=max(0, cal.working_seconds_between(at, step_due)) if step_due > at else 0,
         due_at=step_due,
@@ -633,6 +671,9 @@ def dossier_transition(
     now = timezone.now()
     at = as_aware(at, field="at") if at is not None else now
     reason = str(reason or "").strip()
+    _check_length(reason, MAX_REASON_LENGTH, "reason")
+    _check_length(str(params.get("task") or ""), MAX_TASK_LENGTH, "task")
+    _check_length(str(params.get("note") or ""), MAX_NOTE_LENGTH, "note")
     with transaction.atomic():
         d = rollups.track(_lock(dossier if dossier is not None else code))
         _check_process_permission(actor, d)
@@ -744,6 +785,14 @@ def _apologise(d: Dossier, *, actor, at: datetime, reason: str, params: dict) ->
         raise DomainError(
             f"new_due_at: ngày hẹn mới phải sau {what} ({timezone.localtime(floor, LOCAL_TZ):%H:%M %d/%m/%Y}).",
             code="not_after_due", field="new_due_at",
+        )
+    ceiling = floor + timedelta(days=MAX_APOLOGY_POSTPONE_DAYS)
+    if new_due > ceiling:
+        raise DomainError(
+            f"new_due_at: ngày hẹn mới tối đa {MAX_APOLOGY_POSTPONE_DAYS} ngày sau "
+            f"{'hạn hiện tại' if floor == current else 'thời điểm lập phiếu'} "
+            f"(đến {timezone.localtime(ceiling, LOCAL_TZ):%H:%M %d/%m/%Y}).",
+            code="too_far", field="new_due_at",
         )
     issuer = d.handling_unit or d.unit
     signer = signatory_resolve(unit=issuer, chosen=params.get("signatory"), what="apology")

@@ -14,6 +14,7 @@ from cchc.indices.cli import actions
 def extend(sub) -> None:
     r = actions(sub).add_parser("import-results", help="nhập kết quả chỉ số đã công bố (PAR INDEX, SIPAS, PAPI, PCI, ICT)")
     r.add_argument("file")
+    r.add_argument("--encoding", default=None, help="bảng mã của tệp khi không phải UTF-8 (cp1258, latin-1)")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_import_results)
 
@@ -25,7 +26,7 @@ def cmd_import_results(args) -> int:
     from .services import published_results_import
 
     try:
-        summary = published_results_import(path=args.file, actor=None)
+        summary = published_results_import(path=args.file, actor=None, encoding=args.encoding)
     except FileNotFoundError:
         raise CliError(f"{args.file}: không tìm thấy tệp", code=2) from None
     if args.json:

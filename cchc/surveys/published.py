@@ -197,14 +197,22 @@ def read_rows(text: str) -> tuple[str, list[str], list[Row]]:
     columns = RESULT_COLUMNS if fmt == "results" else AGGREGATE_COLUMNS
     keys = [columns.get(header_key(h)) for h in header]
     rows = []
-    for index, values in enumerate(reader, start=2):
-        if not any((v or "").strip() for v in values):
-            continue
-        data = {}
-        for key, value in zip(keys, values, strict=False):
-            if key:
-                data[key] = (value or "").strip()
-        rows.append(Row(line=index, data=data))
+    try:
+        for index, values in enumerate(reader, start=2):
+            if not any((v or "").strip() for v in values):
+                continue
+            data = {}
+            for key, value in zip(keys, values, strict=False):
+                if key:
+                    data[key] = (value or "").strip()
+            row = Row(line=index, data=data)
+            nul = next((h for h, v in zip(header, values, strict=False) if "\x00" in (v or "")), None)
+            if nul is not None:  # PostgreSQL text cannot hold U+0000: the row is refused, the import goes on
+                row.reject = f"Cột {nul}: chứa ký tự NUL (U+0000), không được chấp nhận."
+            rows.append(row)
+    except csv.Error as exc:  # a cell over csv.field_size_limit() (131.072 characters), a broken quote
+        raise FormatError(f"Dòng {reader.line_num}: tệp CSV không đọc được ({exc}); một ô tối đa "
+                          f"{csv.field_size_limit():_} ký tự.".replace("_", ".")) from None
     return fmt, header, rows
 
 
@@ -214,6 +222,8 @@ def read_rows(text: str) -> tuple[str, list[str], list[Row]]:
 
 def clean_result(row: Row, *, default_kind: str) -> None:
     """Turn a results row into typed values in row.data['clean'] or set row.reject."""
+    if row.reject:
+        return
     d = row.data
     try:
         year = parse_int(d.get("year", ""))
@@ -560,6 +570,8 @@ def count_problems(text: str, expected: int | None) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 
 def clean_aggregate(row: Row) -> None:
+    if row.reject:
+        return
     d = row.data
     try:
         year = parse_int(d.get("year", ""))

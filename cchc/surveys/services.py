@@ -42,17 +42,16 @@ RESULT_FIELDS = [
 AGGREGATE_FIELDS = ["scope", "measure", "value", "change_stated", "previous_value_stated", "source_url", "note"]
 
 
-def _read_text(path) -> str:
+def _read_text(path, encoding: str | None = None) -> str:
     p = Path(path)
     if not p.exists() or not p.is_file():
         raise DomainError(f"Không tìm thấy tệp: {path}", code="file_not_found", field="path")
-    raw = p.read_bytes()
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DomainError("Tệp không đọc được (cần mã UTF-8).", code="bad_encoding", field="path")
+    from cchc.core.textfile import TextEncodingError, decode_text
+
+    try:
+        return decode_text(p.read_bytes(), encoding=encoding, field="path")
+    except TextEncodingError as exc:
+        raise DomainError(str(exc), code="bad_encoding", field="path") from None
 
 
 def _resolve_unit(name: str, year: int, entity_kind: str):
@@ -99,7 +98,7 @@ def _stored_result_values(obj: PublishedResult) -> dict:
 
 
 @transaction.atomic
-def published_results_import(*, path, actor=None, index_kind: str | None = None) -> dict:
+def published_results_import(*, path, actor=None, index_kind: str | None = None, encoding: str | None = None) -> dict:
     """Nhập kết quả chỉ số đã công bố từ CSV (PAR INDEX, SIPAS, PAPI, PCI, ICT; or national aggregates).
 
     The format is detected from the header (see cchc.surveys.published). Idempotent: rows are keyed by
@@ -114,7 +113,7 @@ def published_results_import(*, path, actor=None, index_kind: str | None = None)
     """
     if index_kind is not None and index_kind not in {"par_index", "sipas", "papi", "pci", "ict"}:
         raise DomainError(f"Chỉ số không hợp lệ: {index_kind}", code="invalid", field="index_kind")
-    text = _read_text(path)
+    text = _read_text(path, encoding)
     try:
         fmt, _header, rows = pub.read_rows(text)
     except pub.FormatError as exc:

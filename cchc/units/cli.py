@@ -21,6 +21,7 @@ def register(sub) -> None:
 
     imp = usub.add_parser("import", help="nhập xã/phường/đặc khu từ CSV hoặc XLSX (idempotent)")
     imp.add_argument("file")
+    imp.add_argument("--encoding", default=None, help="bảng mã của tệp CSV khi không phải UTF-8 (cp1258, latin-1)")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(func=cmd_import)
 
@@ -48,7 +49,7 @@ def cmd_import(args) -> int:
     from .services import unit_import_communes
 
     try:
-        rows = read_table(args.file)
+        rows = read_table(args.file, encoding=args.encoding)
     except TableError as exc:
         raise CliError(str(exc), code=2) from exc
     ensure_ready(stdout=sys.stderr)

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from cchc.core.textfile import TextEncodingError, decode_text
 from cchc.core.textfold import fold, nfc
 
 # canonical field -> accepted header spellings, folded (no diacritics, lower case, "_" and "-" as spaces)
@@ -64,17 +65,11 @@ def _cell_text(value) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+def _read_csv(path: Path, encoding: str | None = None) -> list[list[str]]:
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1258")
-
-
-def _read_csv(path: Path) -> list[list[str]]:
-    text = _decode(path.read_bytes())
+        text = decode_text(path.read_bytes(), encoding=encoding, field="file")
+    except TextEncodingError as exc:
+        raise TableError(str(exc)) from exc
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -98,8 +93,11 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         wb.close()
 
 
-def read_table(path: str | Path) -> list[Row]:
-    """Rows of the first sheet/table under a recognisable header; blank lines are skipped."""
+def read_table(path: str | Path, *, encoding: str | None = None) -> list[Row]:
+    """Rows of the first sheet/table under a recognisable header; blank lines are skipped.
+
+    A CSV must be UTF-8 (or UTF-16 with its mark) unless ``encoding`` names another one (cchc.core.textfile).
+    """
     path = Path(path)
     if not path.exists() or not path.is_file():
         raise TableError(f"không tìm thấy tệp {path}")
@@ -108,7 +106,7 @@ def read_table(path: str | Path) -> list[Row]:
         if raw.startswith(b"PK") or path.suffix.lower() in {".xlsx", ".xlsm"}:
             table = _read_xlsx(path)
         else:
-            table = _read_csv(path)
+            table = _read_csv(path, encoding)
     except TableError:
         raise
     except Exception as exc:  # any parser failure means the file is unreadable for us

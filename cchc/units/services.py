@@ -44,6 +44,19 @@ def _normalise_code(text: str, width: int) -> str:
     return text
 
 
+LOOKUP_BATCH = 500
+
+
+def units_by_code(codes: list[str], *, lock: bool = False) -> dict:
+    """{code: Unit} for any number of codes, in batches: one `IN (…)` of 250.000 codes exceeds SQLite's
+    variable limit (32.766; 999 in old builds) and PostgreSQL's 65.535 parameters."""
+    found = {}
+    for start in range(0, len(codes), LOOKUP_BATCH):
+        qs = Unit.objects.filter(code__in=codes[start:start + LOOKUP_BATCH])
+        found.update({u.code: u for u in (qs.select_for_update() if lock else qs)})
+    return found
+
+
 def _reject(rejected: list, row: Row, code: str, field: str, rule: str, reason: str) -> None:
     rejected.append({"row": row.line, "code": code, "field": field, "rule": rule, "reason": reason})
 
@@ -68,7 +81,7 @@ def unit_import_communes(*, rows: Iterable[Row], actor=None) -> dict:
     }
     codes = [_normalise_code(r.values.get("code", ""), 5) for r in rows]
     valid_codes = [c for c in codes if c and CODE_RE.match(c)]  # an invalid code (e.g. a NUL byte) never reaches the query
-    existing = {u.code: u for u in Unit.objects.select_for_update().filter(code__in=valid_codes)}
+    existing = units_by_code(valid_codes, lock=True)
     created = updated = unchanged = 0
     rejected: list[dict] = []
     seen: dict[str, int] = {}

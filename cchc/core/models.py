@@ -5,11 +5,19 @@ from django.db import models
 
 
 class AuditChainHead(models.Model):
-    """One row that serialises appends to the audit chain (locked with select_for_update)."""
+    """Đầu chuỗi: one row that serialises appends to the audit chain (locked with select_for_update) and is
+    its signed checkpoint — count and hash of the last event, HMAC-signed with the audit key (kept outside
+    the database), rewritten in the same transaction as every append. `cchc audit verify` compares it.
+
+    `keyed_from_seq`: events before it were written before keyed hashes existed (plain SHA-256); they stay
+    verifiable and any change to them still breaks the link into the signed part of the chain.
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0, verbose_name="số thứ tự cuối")
     last_hash = models.CharField(max_length=64, default="0" * 64, verbose_name="mã băm cuối")
+    keyed_from_seq = models.BigIntegerField(default=1, verbose_name="mã băm có khóa từ số thứ tự")
+    signature = models.CharField(max_length=64, blank=True, default="", verbose_name="chữ ký đầu chuỗi")
 
     class Meta:
         verbose_name = "đầu chuỗi nhật ký"
@@ -22,8 +30,9 @@ class AuditChainHead(models.Model):
 class AuditEvent(models.Model):
     """Nhật ký: one state change — who, when, what, from-state, to-state, reason.
 
-    Append-only: every row carries the SHA-256 of its content and of the previous row, so
-    editing or deleting a row breaks the chain (`cchc audit verify`).
+    Append-only: every row carries the HMAC-SHA256 (key outside the database: setting AUDIT_KEY) of its
+    content and of the previous row's hash, and the head row holds a signed checkpoint, so editing,
+    deleting, re-hashing or removing rows is detected (`cchc audit verify`).
     """
 
     seq = models.BigIntegerField(unique=True, verbose_name="số thứ tự")

@@ -28,6 +28,8 @@ from cchc.catalog.models import DocumentKind
 from cchc.catalog.selectors import checklist_items
 from cchc.units.models import ADMINISTRATIVE_KINDS
 
+from .selectors import mask_id_number
+
 FONT_DIR = Path(os.environ.get("CCHC_FONT_DIR", "/usr/share/fonts/truetype/noto"))
 FONT_FILES = {
     ("normal", "normal"): "NotoSerif-Regular.ttf",
@@ -254,6 +256,7 @@ def sample_context() -> dict:
             "field": "Hộ tịch",
             "applicant_name": "Nguyễn Thị Ánh Tuyết",
             "applicant_id_number": "042187000123",
+            "applicant_id_number_masked": "********0123",
             "applicant_address": "Thôn Đồng Quỳnh, xã Thạch Hạ, tỉnh Hà Tĩnh",
             "applicant_phone": "0912 345 678",
             "applicant_email": "tuyet.nguyen@example.vn",
@@ -441,6 +444,7 @@ def dossier_form_context(dossier, kind: str, *, lookup_url: str = "", issued_at=
             "field": dossier.procedure.field,
             "applicant_name": dossier.applicant_name,
             "applicant_id_number": dossier.applicant_id_number,
+            "applicant_id_number_masked": mask_id_number(dossier.applicant_id_number),
             "applicant_address": dossier.applicant_address,
             "applicant_phone": dossier.applicant_phone,
             "applicant_email": dossier.applicant_email,

@@ -781,6 +781,16 @@ def mask_name(name: str, kind: str = "person") -> str:
     return "".join(f"{p[0].upper()}." for p in parts) or "—"
 
 
+def mask_id_number(number: str) -> str:
+    """Số định danh che bớt for a document anyone with the lookup token may download: only the last four
+    digits stay ("042187000123" → "********0123"); short numbers keep only their last two."""
+    text = (number or "").strip()
+    if not text:
+        return ""
+    keep = 4 if len(text) >= 8 else 2
+    return "*" * (len(text) - keep) + text[-keep:]
+
+
 def published_apologies(*, province=None, unit=None, limit: int = 200) -> list[dict]:
     """Phiếu xin lỗi công khai: letters of units that chose to publish them, issued since they chose it, newest
     first. Only what the public page may show: unit, procedure, dates, reason, masked applicant."""

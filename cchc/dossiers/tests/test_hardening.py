@@ -177,3 +177,34 @@ def test_an_apology_may_postpone_by_180_days_and_not_a_second_more(world):
     d = services.dossier_transition(dossier=d, action=wf.APOLOGISE, actor=world["specialist"], reason="Chờ xác minh",
                                     new_due_at=limit.isoformat())
     assert d.promised_at == limit
+
+
+# --------------------------------------------------------------------- public e-result download
+
+def test_the_public_e_result_shows_the_holder_name_and_only_the_last_digits_of_the_id_number(client, world, tmp_path):
+    import subprocess
+
+    from django.urls import reverse
+
+
+    d = services.dossier_receive(actor=world["officer"], procedure=world["procedure"], unit=world["centre"],
+                                 applicant=applicant(name="Trần Thị Bình", id_number="042187000123"))
+    client.force_login(world["officer"])
+    assert client.post(reverse("dossiers:action", args=[d.code, wf.COMPLETE]), {
+        "version": d.version, "issue_electronic_result": "on", "result_title": "Phiếu lý lịch tư pháp"}).status_code == 302
+    client.logout()
+    download = client.get(reverse("dossiers:lookup_result"), {"code": d.code, "token": d.lookup_token})
+    assert download.status_code == 200
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(download.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "042187000123" not in text and "********0123" in text
+    assert "Trần Thị Bình" in text  # the holder's name stays: it is their result (docs/security_review.md)
+
+
+@pytest.mark.parametrize(("number", "masked"), [("042187000123", "********0123"), ("0101234567", "******4567"),
+                                                ("1234567", "*****67"), ("", "")])
+def test_id_numbers_keep_only_their_last_digits(number, masked):
+    from cchc.dossiers.selectors import mask_id_number
+
+    assert mask_id_number(number) == masked

@@ -221,11 +221,11 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0") or 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
-# Proxies whose X-Forwarded-For is believed (IPs or networks, comma-separated); none by default, so the
-# throttles and the login limit count per REMOTE_ADDR (cchc.core.clientip).
 # Key of the audit chain's HMAC hashes and signed checkpoint (cchc.core.audit); kept outside the database.
 # Empty: derived from SECRET_KEY. Set it in production and never change it (old events would fail to verify).
 AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+# Proxies whose X-Forwarded-For is believed (IPs or networks, comma-separated); none by default, so the
+# throttles and the login limit count per REMOTE_ADDR (cchc.core.clientip).
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
 if env_bool("CCHC_BEHIND_TLS_PROXY", False):  # only behind a proxy that sets X-Forwarded-Proto itself
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

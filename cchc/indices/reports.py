@@ -370,6 +370,4 @@ def national_lost_points_xlsx(*, cycle_id: int, user=None, today=None) -> bytes:
     for row in ws2.iter_rows(min_row=2):
         row[2].number_format = POINTS_FORMAT
     ws2.column_dimensions["A"].width = 24
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

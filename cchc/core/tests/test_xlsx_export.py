@@ -126,3 +126,17 @@ def test_the_criteria_writer_neutralises_titles_and_reads_them_back(monkeypatch)
     assert_inert(data, CITIZEN, UNIT)
     back = criteria_io.read_criteria_xlsx(data)
     assert back[0]["title"] == CITIZEN and back[0]["max_points"] == "10"
+
+
+def test_the_national_lost_points_writer_neutralises_causes_and_remedies(monkeypatch):
+    from cchc.indices import lost_selectors, reports
+    from cchc.indices.lost_workflow import STATES
+
+    row = {"field_code": "1", "field_title": UNIT, "code": "1.1", "title": "Tiêu chí", "max": Decimal("1"),
+           "points": Decimal("0.5"), "lost": Decimal("0.5"), "department_name": "-Sở Nội vụ", "department_id": 1,
+           "cooperating": [], "status": STATES[0], "status_label": "Chưa giải trình", "deadline": None, "overdue": False,
+           "cause": CITIZEN, "remedy": "+khắc phục", "review_note": "@xem lại"}
+    monkeypatch.setattr(reports, "cycle_get", lambda cycle_id, user=None: _cycle())
+    monkeypatch.setattr(lost_selectors, "national_lost_points", lambda **kw: [row])
+    data = reports.national_lost_points_xlsx(cycle_id=1)
+    assert_inert(data, CITIZEN, "-Sở Nội vụ", "+khắc phục", "@xem lại")

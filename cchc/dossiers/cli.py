@@ -1,4 +1,4 @@
-"""`cchc dossiers ...` commands: watch, scheduler, stats, late-steps, notify."""
+"""`cchc dossiers ...` commands: watch, scheduler, purge, stats, late-steps, notify."""
 
 from __future__ import annotations
 
@@ -17,13 +17,17 @@ def register(sub) -> None:
     w.add_argument("--json", action="store_true")
     w.set_defaults(func=cmd_watch)
 
-    s = dsub.add_parser("scheduler", help="chạy định kỳ watch_overdue và send_pending_notifications")
+    s = dsub.add_parser("scheduler", help="chạy định kỳ: theo dõi hạn và gửi thông báo mỗi lần; dọn tệp mỗi đêm (từ 02:00)")
     s.add_argument("--every", type=float, default=15.0, help="số phút giữa hai lần (mặc định 15)")
     s.add_argument("--once", action="store_true", help="chạy một lần rồi thoát")
     s.add_argument("--iterations", type=int, default=0, help="số lần chạy rồi thoát (0 = mãi mãi)")
     s.add_argument("--inline", action="store_true", help="thực thi ngay trong tiến trình thay vì xếp hàng cho db_worker")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_scheduler)
+
+    pg = dsub.add_parser("purge", help="dọn ngay tệp chờ nộp bỏ dở và tệp mồ côi (việc hằng đêm của scheduler)")
+    pg.add_argument("--json", action="store_true")
+    pg.set_defaults(func=cmd_purge)
 
     n = dsub.add_parser("notify", help="gửi các thông báo đang chờ")
     n.add_argument("--json", action="store_true")
@@ -88,27 +92,42 @@ def cmd_scheduler(args) -> int:
     if args.iterations < 0:
         raise CliError("--iterations: không được âm")
     _ready()
-    from .tasks import PERIODIC_TASKS
+    from .tasks import jobs_due
 
     limit = 1 if args.once else args.iterations
     runs = []
     i = 0
     while True:
         i += 1
-        for t in PERIODIC_TASKS:
-            name = t.name if hasattr(t, "name") else t.func.__name__
+        tick = []
+        for job in jobs_due():
             if args.inline:
-                runs.append({"iteration": i, "task": name, "result": t.call()})
+                tick.append({"iteration": i, "task": job.name, "schedule": job.schedule, "result": job.task.call()})
             else:
-                result = t.enqueue()
-                runs.append({"iteration": i, "task": name, "enqueued": str(result.id)})
+                result = job.task.enqueue()
+                tick.append({"iteration": i, "task": job.name, "schedule": job.schedule, "enqueued": str(result.id)})
+        runs += tick
         if not args.json:
-            print(f"[{time.strftime('%H:%M:%S')}] lần {i}: " + ", ".join(r["task"] for r in runs[-len(PERIODIC_TASKS):]), flush=True)
+            print(f"[{time.strftime('%H:%M:%S')}] lần {i}: " + ", ".join(r["task"] for r in tick), flush=True)
         if limit and i >= limit:
             break
         time.sleep(args.every * 60)
     if args.json:
         emit_json({"iterations": i, "runs": runs})
+    return 0
+
+
+def cmd_purge(args) -> int:
+    """Dọn ngay tệp chờ nộp bỏ dở và tệp mồ côi (the two nightly purges, run now, inline)."""
+    _ready()
+    from . import online, storage
+
+    pending = online.pending_uploads_purge()
+    orphans = storage.orphan_files_purge()
+    if args.json:
+        emit_json({"pending_uploads": pending, "orphan_files": len(orphans)})
+    else:
+        print(f"Đã xoá {pending} tệp chờ nộp bỏ dở và {len(orphans)} tệp mồ côi.")
     return 0
 
 

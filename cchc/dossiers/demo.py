@@ -528,33 +528,11 @@ def generate(ctx: dict, province, *, count: int, now: datetime, profile: dict | 
     channel = np.where(r < p_online, "online", np.where(r < p_online + post, "post", "counter")).astype(object)
     channel[(channel == "online") & no_online] = "counter"
 
-    # ---- due dates (whole working days and same-day vectorised; other units per item, cached by day)
-    units = np.array([p.time_unit if p.time_unit != "unknown" else "working_days" for p in pubs], dtype=object)
-    values = np.array([float(p.time_value) for p in pubs])
+    # ---- due dates: the engine's time-unit rule (services.clock_time_unit), no fallback
     cutoff = {(it["code"], g["level"]) for g in profile["groups"] for it in g["procedures"] if it.get("cutoff")}
     has_cutoff = np.array([(p.procedure.code, p.level) in cutoff for p in pubs])
-    rec64 = received.astype("datetime64[s]")
-    counted = cal.due_bulk(rec64, np.zeros(n, dtype=np.int64)).astype(np.int64)  # counting starts (in hours)
-    due = np.zeros(n, dtype=np.int64)
-    whole = (units == "working_days") & (np.mod(values, 1) == 0)
-    if whole.any():
-        due[whole] = cal.due_bulk(rec64[whole], values[whole].astype(np.int64)).astype(np.int64)
+    units, values, counted, due = due_dates(cal, pubs, received, has_cutoff=has_cutoff, offset=offset)
     same = units == "same_day"
-    if same.any():
-        local = counted + offset
-        sod = local % 86400
-        late_in_day = has_cutoff & (sod > 15 * 3600)
-        day_start = counted - sod
-        nxt = cal.due_bulk(counted.astype("datetime64[s]"), np.ones(n, dtype=np.int64)).astype(np.int64)
-        close = int(getattr(cal, "_e2", 17 * 3600))
-        due[same] = np.where(late_in_day, nxt - ((nxt + offset) % 86400), day_start)[same] + close
-    cache: dict = {}
-    for i in np.flatnonzero(~(whole | same)):
-        unit = units[i] if units[i] in ("working_days", "working_hours", "calendar_days") else "working_days"
-        key = (int(counted[i]), values[i], unit)
-        if key not in cache:
-            cache[key] = int(cal.due(datetime.fromtimestamp(int(received[i]), tz=UTC), Decimal(str(values[i])), unit).timestamp())
-        due[i] = cache[key]
     original_due = due.copy()
     span_days = np.maximum(0, (due - counted) // 86400 * 5 // 7)  # rough working days allowed
     span_days = np.where(units == "working_days", values.astype(np.int64), np.where(same, 0, span_days))
@@ -864,6 +842,44 @@ def generate(ctx: dict, province, *, count: int, now: datetime, profile: dict | 
         "channels": {c: int((channel == c).sum()) for c in ("online", "counter", "post")},
     }
 
+
+
+def due_dates(cal, pubs, received: np.ndarray, *, has_cutoff: np.ndarray, offset: int):
+    """(units, values, counted_from, due) epochs for dossiers of publications `pubs` received at `received`.
+
+    The unit of each publication goes through `services.clock_time_unit`, the rule `_start_clock` applies at
+    intake: every unit the calendar computes (working days, working hours, same day, calendar days, months)
+    and ConflictError naming `time_unit` for any other. Whole working days and same-day are vectorised
+    (`due_bulk`); the other units use `cal.due` per item, cached by (counted from, value, unit).
+    """
+    from .services import clock_time_unit
+
+    n = len(pubs)
+    units = np.array([clock_time_unit(p.time_unit) for p in pubs], dtype=object)
+    values = np.array([float(p.time_value) for p in pubs])
+    rec64 = np.asarray(received).astype("datetime64[s]")
+    counted = cal.due_bulk(rec64, np.zeros(n, dtype=np.int64)).astype(np.int64)  # counting starts (epoch seconds)
+    due = np.zeros(n, dtype=np.int64)
+    whole = (units == "working_days") & (np.mod(values, 1) == 0)
+    if whole.any():
+        due[whole] = cal.due_bulk(rec64[whole], values[whole].astype(np.int64)).astype(np.int64)
+    same = units == "same_day"
+    if same.any():
+        local = counted + offset
+        sod = local % 86400
+        late_in_day = has_cutoff & (sod > 15 * 3600)
+        day_start = counted - sod
+        nxt = cal.due_bulk(counted.astype("datetime64[s]"), np.ones(n, dtype=np.int64)).astype(np.int64)
+        close = int(getattr(cal, "_e2", 17 * 3600))
+        due[same] = np.where(late_in_day, nxt - ((nxt + offset) % 86400), day_start)[same] + close
+    cache: dict = {}
+    for i in np.flatnonzero(~(whole | same)):
+        key = (int(counted[i]), values[i], units[i])
+        if key not in cache:
+            at = datetime.fromtimestamp(int(received[i]), tz=UTC)
+            cache[key] = int(cal.due(at, Decimal(str(values[i])), units[i]).timestamp())
+        due[i] = cache[key]
+    return units, values, counted, due
 
 def _ts(x) -> datetime:
     return datetime.fromtimestamp(int(x), tz=UTC)

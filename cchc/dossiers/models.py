@@ -410,6 +410,25 @@ class PendingUpload(models.Model):
         return f"{self.form_token}:{self.slot} {self.original_name}"
 
 
+class PeriodicRun(models.Model):
+    """Lần chạy việc định kỳ hằng đêm: one row per nightly job per local day, claimed by the scheduler before it
+    runs or enqueues the job, so a job runs once a day however many schedulers or cron ticks there are
+    (`tasks.jobs_due`)."""
+
+    job = models.CharField(max_length=100, verbose_name="việc định kỳ")
+    run_on = models.DateField(verbose_name="ngày chạy")
+    claimed_at = models.DateTimeField(verbose_name="thời điểm nhận chạy")
+
+    class Meta:
+        ordering = ["-run_on", "job"]
+        verbose_name = "lần chạy việc định kỳ"
+        verbose_name_plural = "lần chạy việc định kỳ"
+        constraints = [models.UniqueConstraint(fields=["job", "run_on"], name="uniq_periodic_run_job_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.run_on:%d/%m/%Y}"
+
+
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", "Chờ gửi"
     SENT = "sent", "Đã gửi"

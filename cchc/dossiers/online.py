@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from datetime import timedelta
@@ -27,6 +28,7 @@ from . import services, storage
 from .idempotency import idempotent_create
 from .models import Dossier, DossierDocument, PendingUpload
 
+log = logging.getLogger(__name__)
 SCOPE = "portal_online_filing"
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 PENDING_TTL = timedelta(days=2)
@@ -144,17 +146,30 @@ def pending_upload_remove(*, user, form_token: str, pk: int) -> None:
 
 
 def pending_uploads_purge(*, older_than: timedelta = PENDING_TTL, now=None) -> int:
-    """Drop files of online forms abandoned for longer than `older_than` (rows and files)."""
+    """Dọn tệp chờ nộp: drop the files of online forms kept for longer than `older_than` (rows and files).
+
+    Strictly older: a row created exactly `older_than` before `now` is kept. Audited
+    ("dossiers.pending_uploads_purged", with the count and the cut-off) and logged when anything was purged;
+    the files are deleted after the commit. Run nightly by `cchc dossiers scheduler` (tasks.purge_pending_uploads).
+    """
     from django.db import transaction
 
+    from cchc.core.audit import audit_record
+
     now = now or timezone.now()
+    cutoff = now - older_than
     with transaction.atomic():
-        rows = PendingUpload.objects.select_for_update().filter(created_at__lt=now - older_than)
-        names = list(rows.values_list("file_path", flat=True))
-        count = rows.count()
-        rows.delete()
-        _delete_files_on_commit(names)
-    return count
+        rows = PendingUpload.objects.select_for_update().filter(created_at__lt=cutoff)
+        found = list(rows.values_list("pk", "file_path", "size"))
+        if found:
+            PendingUpload.objects.filter(pk__in=[pk for pk, _, _ in found]).delete()
+            audit_record(actor=None, action="dossiers.pending_uploads_purged", object_type="dossiers.pendingupload",
+                         object_id="", data={"count": len(found), "bytes": sum(size for _, _, size in found),
+                                             "created_before": cutoff.isoformat(),
+                                             "older_than_hours": older_than.total_seconds() / 3600})
+            _delete_files_on_commit([name for _, name, _ in found])
+    log.info("pending_uploads_purge: %d tệp chờ nộp tạo trước %s đã xoá", len(found), cutoff.isoformat())
+    return len(found)
 
 
 # ---------------------------------------------------------------------------------------------- submit

@@ -265,6 +265,20 @@ def _set_due(dossier: Dossier, due_at: datetime) -> None:
     dossier.due_date = local_date(due_at)
 
 
+def clock_time_unit(unit: str) -> str:
+    """Đơn vị thời hạn tính được hạn: `unit` itself when the calendar computes it (cchc.calendar.workdays.UNITS:
+    working days, working hours, same day, calendar days, months), else ConflictError naming `time_unit`.
+
+    The one time-unit rule of the engine: intake (`_start_clock`) and the demo generator use it; there is no
+    fallback to working days (a 2-month procedure is never due in 2 working days).
+    """
+    if unit not in COMPUTABLE_TIME_UNITS:
+        raise ConflictError(
+            f"time_unit: thủ tục công bố với đơn vị thời hạn “{unit}” không tính được hạn; "
+            "đề nghị công bố lại thủ tục với đơn vị hợp lệ.", code="invalid_time_unit", field="time_unit")
+    return unit
+
+
 def _start_clock(dossier: Dossier, pp, at: datetime) -> None:
     """Start the clock: counted_from and due_at by the calendar rule of the published unit (no fallback).
 
@@ -272,11 +286,7 @@ def _start_clock(dossier: Dossier, pp, at: datetime) -> None:
     publication refused such units) is refused with 409 naming `time_unit`: a wrong due date is worse.
     """
     cal = get_calendar(dossier.province)
-    unit = pp.time_unit
-    if unit not in COMPUTABLE_TIME_UNITS:
-        raise ConflictError(
-            f"time_unit: thủ tục công bố với đơn vị thời hạn “{unit}” không tính được hạn; "
-            "đề nghị công bố lại thủ tục với đơn vị hợp lệ.", code="invalid_time_unit", field="time_unit")
+    unit = clock_time_unit(pp.time_unit)
     dossier.received_at = at
     dossier.counted_from = cal.counted_from(at)
     due = cal.due(at, pp.time_value, unit)

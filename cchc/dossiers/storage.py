@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,9 @@ from django.utils import timezone
 from cchc.core.errors import DomainError
 
 MANAGED_FOLDERS = ("dossiers", "results", "pending")
+ORPHAN_GRACE = timedelta(hours=6)
+AUDIT_NAMES = 100  # names listed in the audit event; the count is always complete
+log = logging.getLogger(__name__)
 _written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("cchc_files_written", default=None)
 
 
@@ -125,11 +129,16 @@ def _walk(folder: str) -> Iterator[str]:
         yield from _walk(f"{folder}/{d}")
 
 
-def orphan_files_purge(*, older_than: timedelta = timedelta(hours=6), now=None) -> list[str]:
-    """Delete files under the managed folders that no row names and that are older than `older_than`.
+def orphan_files_purge(*, older_than: timedelta = ORPHAN_GRACE, now=None) -> list[str]:
+    """Dọn tệp mồ côi: delete files under the managed folders that no row names and that were last modified
+    strictly more than `older_than` before `now` (a file exactly `older_than` old is kept).
 
-    The grace period protects files of transactions still running. Returns the deleted names.
+    The grace period protects files of transactions still running. Returns the deleted names; audited
+    ("dossiers.orphan_files_purged", count and the first names) and logged when anything was deleted. Run
+    nightly by `cchc dossiers scheduler` (tasks.purge_orphan_files).
     """
+    from cchc.core.audit import audit_record
+
     now = now or timezone.now()
     referenced = _referenced_names()
     deleted = []
@@ -141,7 +150,13 @@ def orphan_files_purge(*, older_than: timedelta = timedelta(hours=6), now=None) 
                 modified = default_storage.get_modified_time(name)
             except (OSError, NotImplementedError):
                 continue
-            if now - modified >= older_than:
+            if now - modified > older_than:
                 delete(name)
                 deleted.append(name)
+    if deleted:
+        with transaction.atomic():
+            audit_record(actor=None, action="dossiers.orphan_files_purged", object_type="dossiers.file", object_id="",
+                         data={"count": len(deleted), "names": deleted[:AUDIT_NAMES],
+                               "older_than_hours": older_than.total_seconds() / 3600})
+    log.info("orphan_files_purge: %d tệp không hồ sơ nào dùng đã xoá", len(deleted))
     return deleted

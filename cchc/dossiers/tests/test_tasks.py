@@ -79,9 +79,11 @@ def test_the_tasks_can_be_called_and_enqueued(world, dossiers):
     assert DBTaskResult.objects.filter(id=result.id).exists()
 
 
-def test_the_scheduler_runs_the_periodic_tasks_a_bounded_number_of_times(world, dossiers, capsys, no_setup):
+def test_the_scheduler_runs_the_periodic_tasks_a_bounded_number_of_times(world, dossiers, capsys, no_setup, monkeypatch):
     from cchc.cli import main
+    from cchc.dossiers import tasks
 
+    monkeypatch.setattr(tasks, "_now", lambda: datetime(2026, 3, 5, 1, 0, tzinfo=VN))  # before the nightly hour
     assert main(["dossiers", "scheduler", "--iterations", "2", "--every", "0.0001", "--inline", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["iterations"] == 2
@@ -89,6 +91,57 @@ def test_the_scheduler_runs_the_periodic_tasks_a_bounded_number_of_times(world, 
     assert [r["task"] for r in out["runs"] if r["task"] in ours] == ["watch_overdue", "send_pending_notifications"] * 2
     assert main(["dossiers", "scheduler", "--once", "--json"]) == 0
     assert all("enqueued" in r for r in json.loads(capsys.readouterr().out)["runs"])
+    # after 02:00 the first tick of the day also runs the two purges, the next tick does not
+    monkeypatch.setattr(tasks, "_now", lambda: datetime(2026, 3, 5, 2, 10, tzinfo=VN))
+    assert main(["dossiers", "scheduler", "--iterations", "2", "--every", "0.0001", "--inline", "--json"]) == 0
+    runs = json.loads(capsys.readouterr().out)["runs"]
+    assert [(r["iteration"], r["task"]) for r in runs] == [
+        (1, "watch_overdue"), (1, "send_pending_notifications"), (1, "purge_pending_uploads"), (1, "purge_orphan_files"),
+        (2, "watch_overdue"), (2, "send_pending_notifications"),
+    ]
+    assert runs[2]["result"]["purged"] == 0 and runs[3]["result"]["deleted"] == 0
+
+
+def test_the_job_registry_holds_the_nightly_purges():
+    from cchc.dossiers import tasks
+
+    schedule = {j.name: j.schedule for j in tasks.JOBS}
+    assert schedule == {"watch_overdue": tasks.EVERY_TICK, "send_pending_notifications": tasks.EVERY_TICK,
+                        "purge_pending_uploads": tasks.NIGHTLY, "purge_orphan_files": tasks.NIGHTLY}
+    assert tasks.NIGHTLY_FROM.hour == 2 and tasks.NIGHTLY_FROM.minute == 0
+
+
+@pytest.mark.parametrize(("ticks", "nightly_runs"), [
+    ([datetime(2026, 3, 5, 1, 59, 59, tzinfo=VN)], []),                                  # one second before 02:00
+    ([datetime(2026, 3, 5, 2, 0, tzinfo=VN)], [1]),                                      # exactly 02:00
+    ([datetime(2026, 3, 5, 2, 0, tzinfo=VN), datetime(2026, 3, 5, 2, 15, tzinfo=VN)], [1]),  # once a day
+    ([datetime(2026, 3, 5, 23, 59, tzinfo=VN), datetime(2026, 3, 6, 1, 0, tzinfo=VN),
+      datetime(2026, 3, 6, 2, 0, tzinfo=VN)], [1, 3]),                                    # next day after 02:00 only
+    ([datetime(2026, 3, 4, 19, 0, tzinfo=ZoneInfo("UTC"))], [1]),                        # 02:00 local, given in UTC
+    ([datetime(2026, 3, 5, 14, 0, tzinfo=VN)], [1]),                                     # a missed night is caught up
+])
+def test_nightly_jobs_run_once_per_local_day_from_two_oclock(db, ticks, nightly_runs):
+    from cchc.dossiers import tasks
+    from cchc.dossiers.models import PeriodicRun
+
+    ran = []
+    for i, now in enumerate(ticks, start=1):
+        names = [j.name for j in tasks.jobs_due(now=now)]
+        assert names[:2] == ["watch_overdue", "send_pending_notifications"]
+        if "purge_pending_uploads" in names:
+            assert names[2:] == ["purge_pending_uploads", "purge_orphan_files"]
+            ran.append(i)
+        else:
+            assert names[2:] == []
+    assert ran == nightly_runs
+    assert PeriodicRun.objects.count() == 2 * len(nightly_runs)
+
+
+def test_purge_command_prints_the_counts(world, capsys, no_setup):
+    from cchc.cli import main
+
+    assert main(["dossiers", "purge", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"pending_uploads": 0, "orphan_files": 0}
 
 
 def test_the_watch_command_prints_json(world, dossiers, capsys, no_setup):

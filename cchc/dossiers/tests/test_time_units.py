@@ -75,3 +75,49 @@ def test_an_old_publication_with_an_unknown_unit_refuses_intake_instead_of_guess
                                  now=at(2026, 3, 2, 10))
     assert exc.value.field == "time_unit"
     assert not Dossier.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------- the demo generator
+
+def _demo_dues(world, pubs, received):
+    """The demo generator's due dates for dossiers of `pubs` received at `received` (aware datetimes)."""
+    import numpy as np
+
+    from cchc.dossiers import demo
+
+    cal = services.get_calendar(world["province"])
+    epochs = np.array([int(r.timestamp()) for r in received], dtype=np.int64)
+    offset = int(at(2026, 1, 1).utcoffset().total_seconds())
+    units, _values, _counted, due = demo.due_dates(cal, pubs, epochs, has_cutoff=np.zeros(len(pubs), dtype=bool),
+                                                   offset=offset)
+    return list(units), [datetime.fromtimestamp(int(x), tz=VN) for x in due]
+
+
+@pytest.mark.parametrize(("value", "unit", "received", "due"), [
+    ("3", "working_days", at(2026, 3, 2), at(2026, 3, 5)),
+    ("1.5", "working_days", at(2026, 3, 2), at(2026, 3, 3, 14, 45)),
+    ("4", "working_hours", at(2026, 3, 2), at(2026, 3, 2, 15, 0)),
+    ("0", "same_day", at(2026, 3, 2), at(2026, 3, 2, 17, 0)),
+    ("12", "calendar_days", at(2026, 3, 2), at(2026, 3, 16)),
+    ("2", "months", at(2026, 3, 2), at(2026, 5, 4, 17, 0)),  # was 04/03/2026: months fell back to working days
+    ("1", "months", at(2024, 1, 31), at(2024, 2, 29, 17, 0)),
+])
+def test_the_demo_generator_uses_the_intake_rule_for_every_unit(world, value, unit, received, due):
+    from types import SimpleNamespace
+
+    pub = SimpleNamespace(time_unit=unit, time_value=Decimal(value))
+    units, dues = _demo_dues(world, [pub], [received])
+    assert (units, dues) == ([unit], [due])
+    # the same due as a dossier received at the desk for the same publication
+    assert publish_and_receive(world, value, unit, received).due_at == due
+
+
+@pytest.mark.parametrize("unit", ["unknown", "weeks", ""])
+def test_the_demo_generator_refuses_a_unit_the_calendar_cannot_compute(world, unit):
+    from types import SimpleNamespace
+
+    good = SimpleNamespace(time_unit="working_days", time_value=Decimal("3"))
+    bad = SimpleNamespace(time_unit=unit, time_value=Decimal("3"))
+    with pytest.raises(ConflictError) as exc:
+        _demo_dues(world, [good, bad], [at(2026, 3, 2), at(2026, 3, 2)])
+    assert exc.value.field == "time_unit" and exc.value.code == "invalid_time_unit"

@@ -28,6 +28,7 @@ def user_me(user) -> dict:
 
     scope = user_scope(user)
     unit = user.unit if user.unit_id else None
+    home = user.home_unit if user.home_unit_id else None
     return {
         "id": user.pk,
         "username": user.username,
@@ -39,6 +40,7 @@ def user_me(user) -> dict:
         "is_system_admin": user.is_system_admin,
         "unit": ref(unit),
         "province": ref(unit.province_unit) if unit is not None else None,
+        "home_unit": ref(home),
         "scope": {"kind": scope["kind"], "unit": ref(scope["unit"]), "label": scope["label"]},
         "can": {action: can(user, action, unit) for action in ACTION_ROLES},
     }

@@ -66,13 +66,28 @@ def _ancestor_ids(unit) -> list[int]:
     return ids
 
 
-def officers_for_unit(*, unit, q: str = "", page: int | str | None = 1):
-    """Cán bộ who may process dossiers at `unit` (its staff, heads of units above it), matching `q`, paginated."""
+def _eligible(unit):
     from cchc.accounts.models import Role, User
 
-    qs = User.objects.filter(is_active=True, role__in=OFFICER_ROLES).filter(
+    return User.objects.filter(is_active=True, role__in=OFFICER_ROLES).filter(
         Q(unit=unit) | Q(role=Role.UNIT_HEAD, unit_id__in=_ancestor_ids(unit))
     ).select_related("unit")
+
+
+def eligible_officer(*, unit, username: str):
+    """The officer `username` when they may process at `unit` (same rule as the list), else None.
+
+    A redraw of the picker (another unit, another search text, another page) keeps the officer chosen before
+    when this says they still qualify, even if the current page does not list them."""
+    username = (username or "").strip()
+    if not username:
+        return None
+    return _eligible(unit).filter(username=username).first()
+
+
+def officers_for_unit(*, unit, q: str = "", page: int | str | None = 1):
+    """Cán bộ who may process dossiers at `unit` (its staff, heads of units above it), matching `q`, paginated."""
+    qs = _eligible(unit)
     q = (q or "").strip()
     if q:
         words = q.split()

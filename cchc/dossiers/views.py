@@ -423,8 +423,13 @@ def _picker_context(d: Dossier, *, action: str, unit_code: str = "", assignee: s
     others = pickers.unit_search(dossier=d, q=unit_q) if unit_q else None
     shown = {u.pk for u in preferred} | ({u.pk for u in others.object_list} if others else set())
     officers = pickers.officers_for_unit(unit=chosen, q=officer_q, page=page)
+    # the officer chosen before the redraw stays chosen while they may still process at the chosen unit
+    kept = pickers.eligible_officer(unit=chosen, username=assignee)
     return {"action": action, "preferred": preferred, "others": others, "chosen": chosen,
-            "chosen_hidden": chosen.pk not in shown, "officers": officers, "assignee": assignee,
+            "chosen_hidden": chosen.pk not in shown, "officers": officers,
+            "assignee": kept.username if kept else "", "assignee_user": kept,
+            "assignee_hidden": kept is not None and kept.pk not in {o.pk for o in officers.object_list},
+            "assignee_dropped": assignee if assignee and kept is None else "",
             "unit_q": unit_q, "officer_q": officer_q}
 
 

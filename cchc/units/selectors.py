@@ -163,3 +163,22 @@ def unit_level(unit: Unit) -> str:
     Since 1/7/2025 (two-tier local government) a commune desk receives the commune-level procedures and the
     provincial public administration service centre the provincial ones."""
     return "commune" if commune_of(unit) is not None else "province"
+
+
+def home_unit_choices(*, q: str = "", province_code: str = ""):
+    """Communes a person may choose as residence, matching `q` (folded name or code), optionally in one
+    province; ordered by province then name (paginate the result)."""
+    qs = Unit.objects.filter(kind__in=COMMUNE_KINDS, is_active=True, province__kind=UnitKind.PROVINCE).select_related("province")
+    if province_code:
+        qs = qs.filter(province__code=province_code)
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(Q(name_folded__contains=fold(q)) | Q(code__iexact=q))
+    return qs.order_by("province__name_folded", "name_folded", "code")
+
+
+def home_unit_provinces():
+    """Provinces that have at least one commune a person may choose as residence, by name."""
+    return (Unit.objects.filter(kind=UnitKind.PROVINCE, is_active=True,
+                                pk__in=Unit.objects.filter(kind__in=COMMUNE_KINDS, is_active=True).values("province_id"))
+            .order_by("name_folded"))

@@ -164,3 +164,64 @@ def unit_import_communes(*, rows: Iterable[Row], actor=None) -> dict:
     if events:
         audit_record_many(events)
     return {"created": created, "updated": updated, "unchanged": unchanged, "rejected": rejected}
+
+
+# ---------------------------------------------------------------------------------------------- home commune
+
+HOME_UNIT_LABEL = "Xã/phường nơi cư trú"
+
+
+def home_unit_candidate(code: str) -> Unit:
+    """The unit a person may name as their commune of residence, or DomainError naming `home_unit`.
+
+    Rule: an active commune, ward or special zone (COMMUNE_KINDS, the one definition of a commune-level
+    unit) that belongs to a province. Historical communes (before 1/7/2025), departments, desks and the
+    province itself are refused.
+    """
+    from cchc.core.errors import DomainError
+
+    code = str(code or "").strip()
+    if not code:
+        raise DomainError(f"{HOME_UNIT_LABEL}: hãy chọn một xã, phường, đặc khu.", code="required", field="home_unit")
+    unit = Unit.objects.select_related("province").filter(code=code).first() if CODE_RE.match(code) else None
+    if unit is None:
+        raise DomainError(f"{HOME_UNIT_LABEL}: không có đơn vị mã “{code[:40]}”.", code="unknown_unit", field="home_unit")
+    if unit.kind not in COMMUNE_KINDS:
+        raise DomainError(
+            f"{HOME_UNIT_LABEL}: “{unit.name}” là {unit.get_kind_display().lower()}, không phải xã, phường, đặc khu.",
+            code="not_a_commune", field="home_unit",
+        )
+    if not unit.is_active:
+        raise DomainError(f"{HOME_UNIT_LABEL}: “{unit.name}” không còn hoạt động (đã sắp xếp lại).",
+                          code="inactive_unit", field="home_unit")
+    if unit.province_id is None or unit.province.kind != UnitKind.PROVINCE:
+        raise DomainError(f"{HOME_UNIT_LABEL}: “{unit.name}” không thuộc tỉnh, thành phố nào.",
+                          code="no_province", field="home_unit")
+    return unit
+
+
+def home_unit_set(*, user, actor, code: str | None) -> object:
+    """Đặt xã/phường nơi cư trú (`User.home_unit`) of `user`: the default place of online filing for
+    commune-level procedures; grants nothing. `code` empty or None clears it. Only the user themself or a
+    system admin. Audited ("accounts.home_unit_set", from/to codes); nothing changes on a refusal."""
+    from django.contrib.auth import get_user_model
+
+    from cchc.core.audit import audit_record
+    from cchc.core.errors import ForbiddenError
+
+    User = get_user_model()
+    if actor.pk != user.pk and not getattr(actor, "is_system_admin", False):
+        raise ForbiddenError("Bạn chỉ được đặt nơi cư trú của chính mình.", code="forbidden")
+    unit = home_unit_candidate(code) if code not in (None, "") else None
+    with transaction.atomic():
+        locked = User.objects.select_for_update().select_related("home_unit").get(pk=user.pk)
+        before = locked.home_unit
+        if (before.pk if before else None) == (unit.pk if unit else None):
+            return locked
+        locked.home_unit = unit
+        locked.save(update_fields=["home_unit"])
+        audit_record(actor=actor, action="accounts.home_unit_set", obj=locked,
+                     from_state=before.code if before else "", to_state=unit.code if unit else "",
+                     data={"from": before.name if before else None, "to": unit.name if unit else None})
+    return locked
+

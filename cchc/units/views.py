@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import UnitKind
 from .selectors import current_successor, unit_get, unit_lineage, unit_list
@@ -86,3 +88,49 @@ def target_index(request):
         "rows": rows, "form": form, "may_edit": may_edit, "error": error, "province": province,
         "in_force": in_force, "year": year, "home": home,
     }, status=status)
+
+
+HOME_UNIT_PAGE_SIZE = 20
+
+
+@login_required
+def home_unit(request):
+    """Xã/phường nơi cư trú: the person's commune of residence (User.home_unit), the default place of online
+    filing for commune-level procedures. Search by folded name, optionally in one province; choose with a
+    button; clear. Refusals are 400 naming the field; `next` (a local path) is where to go back after saving."""
+    from cchc.core.errors import DomainError
+
+    from .selectors import home_unit_choices, home_unit_provinces
+    from .services import HOME_UNIT_LABEL, home_unit_set
+
+    source = request.POST if request.method == "POST" else request.GET
+    next_url = source.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    error = None
+    if request.method == "POST":
+        clear = request.POST.get("clear") == "1"
+        try:
+            user = home_unit_set(user=request.user, actor=request.user, code=None if clear else request.POST.get("home_unit", ""))
+        except DomainError as exc:
+            error = exc
+        else:
+            if user.home_unit_id:
+                messages.success(request, f"Đã lưu nơi cư trú: {user.home_unit.name}, {user.home_unit.province.name}.")
+            else:
+                messages.success(request, "Đã bỏ nơi cư trú.")
+            return redirect(next_url or "accounts:profile")
+    request.user.refresh_from_db()
+    home = request.user.home_unit
+    provinces = list(home_unit_provinces())
+    province_code = source.get("tinh", "").strip()
+    if not province_code and "tinh" not in source and home is not None:
+        province_code = home.province.code
+    if not province_code and len(provinces) == 1:
+        province_code = provinces[0].code
+    q = source.get("q", "").strip()
+    page = Paginator(home_unit_choices(q=q, province_code=province_code), HOME_UNIT_PAGE_SIZE).get_page(request.GET.get("trang"))
+    ctx = {"home": home, "provinces": provinces, "province_code": province_code, "q": q, "page": page,
+           "error": error, "next": next_url, "label": HOME_UNIT_LABEL}
+    template = "units/_home_unit_rows.html" if request.htmx else "units/home_unit.html"
+    return render(request, template, ctx, status=400 if error else 200)

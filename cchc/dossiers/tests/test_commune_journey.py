@@ -419,3 +419,63 @@ def test_fee_and_amount_unchanged_by_the_place(commune_world):
     d, replayed = online.online_filing_submit(user=w["citizen"], pp=w["commune_pp"], unit=unit, applicant=applicant(),
                                               result_channel="online", form_token=token, checklist=w["checklist"])
     assert not replayed and d.fee_amount == Decimal("8000") and d.province_procedure == w["commune_pp"]
+
+
+def _picker(client, dossier, **params):
+    response = client.get(reverse("dossiers:handover_picker", args=[dossier.code]), {"action": "handover", **params})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_redraw_keeps_the_chosen_officer_while_they_qualify_at_the_chosen_unit(client, commune_world, commune_dossier):
+    w = commune_world
+    login(client, w["desk_officer"])
+    selected = '<option value="chuyenvien.xa" selected>'
+    # the same unit, a redraw for a search text: still chosen
+    assert selected in _picker(client, commune_dossier, handling_unit_code=w["commune"].code, assignee="chuyenvien.xa")
+    # a search that no longer lists them: still chosen, shown under "Đã chọn", and the only selected option
+    body = _picker(client, commune_dossier, handling_unit_code=w["commune"].code, assignee="chuyenvien.xa",
+                   officer_q="chutich")
+    assert 'optgroup label="Đã chọn"><option value="chuyenvien.xa" selected>' in body
+    assert body.count(" selected>") == 2  # the unit and the officer
+    # another unit where they cannot process: dropped, and the page says so
+    body = _picker(client, commune_dossier, handling_unit_code=w["ward"].code, assignee="chuyenvien.xa")
+    assert "chuyenvien.xa" not in body.split('id="officer-dropped-handover"')[0]
+    assert "Cán bộ đã chọn (chuyenvien.xa) không xử lý hồ sơ tại Phường Hai" in body
+    # unknown or empty: nothing chosen, no note
+    for assignee in ("", "khong-co-ai"):
+        body = _picker(client, commune_dossier, handling_unit_code=w["commune"].code, assignee=assignee)
+        assert '<option value="">— chưa giao cho người cụ thể —</option>' in body
+        assert ("officer-dropped" in body) == bool(assignee)
+
+
+def test_the_picker_serialises_its_redraws(client, commune_world, commune_dossier):
+    """hx-sync on the unit select and both search boxes: a newer redraw replaces the one in flight."""
+    w = commune_world
+    login(client, w["desk_officer"])
+    body = _picker(client, commune_dossier, handling_unit_code=w["commune"].code)
+    assert body.count('hx-sync="closest .handover-picker:replace"') == 3
+    detail = client.get(reverse("dossiers:detail", args=[commune_dossier.code])).content.decode()
+    assert "dossiers/picker.js" in detail
+
+
+def test_eligible_officer_follows_the_list_rule(commune_world):
+    w = commune_world
+    assert pickers.eligible_officer(unit=w["commune"], username="chuyenvien.xa") == w["commune_specialist"]
+    assert pickers.eligible_officer(unit=w["desk"], username="chutich.xa") == w["commune_head"]  # head above the desk
+    assert pickers.eligible_officer(unit=w["ward"], username="chuyenvien.xa") is None
+    assert pickers.eligible_officer(unit=w["commune"], username="") is None
+    User.objects.filter(username="chuyenvien.xa").update(is_active=False)
+    assert pickers.eligible_officer(unit=w["commune"], username="chuyenvien.xa") is None
+
+
+def test_a_home_commune_set_on_the_account_page_is_the_default_place(client, commune_world):
+    w = commune_world
+    login(client, w["citizen"])
+    url = reverse("dossiers:portal_file", args=[w["commune_pp"].pk])
+    body = client.get(url).content.decode()
+    assert 'id="set-home-unit"' in body and "filing-form" not in body  # no home yet: the picker invites to set one
+    response = client.post(reverse("units:home_unit"), {"home_unit": w["ward"].code, "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    body = client.get(url).content.decode()
+    assert 'id="filing-form"' in body and f'name="noi" value="{w["ward"].code}"' in body

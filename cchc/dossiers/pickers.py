@@ -86,12 +86,13 @@ def eligible_officer(*, unit, username: str):
 
 
 def officers_for_unit(*, unit, q: str = "", page: int | str | None = 1):
-    """Cán bộ who may process dossiers at `unit` (its staff, heads of units above it), matching `q`, paginated."""
-    qs = _eligible(unit)
-    q = (q or "").strip()
-    if q:
-        words = q.split()
-        for word in words:
-            qs = qs.filter(Q(username__icontains=word) | Q(full_name__icontains=word) | Q(email__icontains=word))
-    qs = qs.order_by("unit_id", "role", "full_name", "username")
+    """Cán bộ who may process dossiers at `unit` (its staff, heads of units above it), matching `q`, paginated.
+
+    `q` is matched word by word on the folded name, username and e-mail (diacritics and case ignored: "ho tich"
+    finds "Trần Văn Hộ Tịch"). The eligible officers of one unit are a short list, so the match runs over it
+    in Python (User has no folded-name column) and the page count stays exact."""
+    qs = _eligible(unit).order_by("unit_id", "role", "full_name", "username")
+    words = fold(q or "").split()
+    if words:
+        qs = [u for u in qs if all(w in fold(f"{u.full_name} {u.username} {u.email}") for w in words)]
     return Paginator(qs, PAGE_SIZE).get_page(page)

@@ -214,7 +214,7 @@ def home_unit_set(*, user, actor, code: str | None) -> object:
         raise ForbiddenError("Bạn chỉ được đặt nơi cư trú của chính mình.", code="forbidden")
     unit = home_unit_candidate(code) if code not in (None, "") else None
     with transaction.atomic():
-        locked = User.objects.select_for_update().select_related("home_unit").get(pk=user.pk)
+        locked = User.objects.select_for_update().get(pk=user.pk)
         before = locked.home_unit
         if (before.pk if before else None) == (unit.pk if unit else None):
             return locked

@@ -479,3 +479,12 @@ def test_a_home_commune_set_on_the_account_page_is_the_default_place(client, com
     assert response.status_code == 302 and response["Location"] == url
     body = client.get(url).content.decode()
     assert 'id="filing-form"' in body and f'name="noi" value="{w["ward"].code}"' in body
+
+
+def test_the_officer_search_ignores_diacritics_and_case(commune_world):
+    w = commune_world
+    User.objects.filter(pk=w["commune_specialist"].pk).update(full_name="Trần Văn Hộ Tịch")
+    for q in ("ho tich", "HỘ TỊCH", "tich ho", "chuyenvien.x", "Trần"):
+        names = [u.username for u in pickers.officers_for_unit(unit=w["commune"], q=q).object_list]
+        assert names == ["chuyenvien.xa"], q
+    assert pickers.officers_for_unit(unit=w["commune"], q="ho tich xyz").paginator.count == 0

@@ -4,7 +4,7 @@ django-crontask needs Python ≥ 3.12, so periodic runs come from `cchc dossiers
 `jobs_due(now)` every N minutes and enqueues those jobs; `cchc db_worker` executes them) or from cron, e.g.
     */15 * * * *  cd /srv/cchc && .venv/bin/cchc dossiers scheduler --once
 
-Two schedules (`JOBS` is the one registry):
+Two schedules (`JOBS` is the one registry; higher apps add theirs with `register`):
 - EVERY_TICK: every scheduler tick: the overdue watch and the notification sender.
 - NIGHTLY: once per local day, at the first tick at or after NIGHTLY_FROM (02:00, Asia/Ho_Chi_Minh): the purge
   of abandoned online-form files and of orphan files. Each nightly job is claimed for the day in
@@ -79,7 +79,21 @@ JOBS = [
     PeriodicJob(purge_pending_uploads, NIGHTLY),
     PeriodicJob(purge_orphan_files, NIGHTLY),
 ]
-PERIODIC_TASKS = [j.task for j in JOBS if j.schedule == EVERY_TICK]
+
+
+def register(t, *, schedule: str = EVERY_TICK, before=None) -> PeriodicJob:
+    """Add a task of a higher app to the scheduler (its AppConfig.ready calls this; the dossier app never imports
+    it). Idempotent; `before` (a task already registered) places it ahead of that task in a tick, e.g. a warning
+    that queues notifications before `send_pending_notifications` sends them."""
+    if schedule not in (EVERY_TICK, NIGHTLY):
+        raise ValueError(f"schedule: lịch chạy không hợp lệ {schedule!r}")
+    for job in JOBS:
+        if job.task is t:
+            return job
+    job = PeriodicJob(t, schedule)
+    at = next((i for i, j in enumerate(JOBS) if before is not None and j.task is before), len(JOBS))
+    JOBS.insert(at, job)
+    return job
 
 
 def _claim(job: PeriodicJob, *, day, now: datetime) -> bool:

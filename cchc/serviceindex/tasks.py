@@ -1,4 +1,4 @@
-"""Periodic 766 task, run by `cchc dossiers scheduler` (apps.ready adds it to dossiers.tasks.PERIODIC_TASKS)."""
+"""Periodic 766 task, run by `cchc dossiers scheduler` (apps.ready registers it in dossiers.tasks.JOBS)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,8 @@ from .factories import applicant
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+OURS = {"watch_overdue", "send_pending_notifications"}  # higher apps may add their own jobs (serviceindex)
+NIGHTLY_OURS = {"purge_pending_uploads", "purge_orphan_files"}
 
 
 def receive(world, at):
@@ -95,20 +97,35 @@ def test_the_scheduler_runs_the_periodic_tasks_a_bounded_number_of_times(world, 
     monkeypatch.setattr(tasks, "_now", lambda: datetime(2026, 3, 5, 2, 10, tzinfo=VN))
     assert main(["dossiers", "scheduler", "--iterations", "2", "--every", "0.0001", "--inline", "--json"]) == 0
     runs = json.loads(capsys.readouterr().out)["runs"]
-    assert [(r["iteration"], r["task"]) for r in runs] == [
+    assert [(r["iteration"], r["task"]) for r in runs if r["task"] in ours | NIGHTLY_OURS] == [
         (1, "watch_overdue"), (1, "send_pending_notifications"), (1, "purge_pending_uploads"), (1, "purge_orphan_files"),
         (2, "watch_overdue"), (2, "send_pending_notifications"),
     ]
-    assert runs[2]["result"]["purged"] == 0 and runs[3]["result"]["deleted"] == 0
+    result = {r["task"]: r["result"] for r in runs if r["iteration"] == 1}
+    assert result["purge_pending_uploads"]["purged"] == 0 and result["purge_orphan_files"]["deleted"] == 0
 
 
 def test_the_job_registry_holds_the_nightly_purges():
     from cchc.dossiers import tasks
 
     schedule = {j.name: j.schedule for j in tasks.JOBS}
-    assert schedule == {"watch_overdue": tasks.EVERY_TICK, "send_pending_notifications": tasks.EVERY_TICK,
-                        "purge_pending_uploads": tasks.NIGHTLY, "purge_orphan_files": tasks.NIGHTLY}
+    assert {n: s for n, s in schedule.items() if n in OURS | NIGHTLY_OURS} == {
+        "watch_overdue": tasks.EVERY_TICK, "send_pending_notifications": tasks.EVERY_TICK,
+        "purge_pending_uploads": tasks.NIGHTLY, "purge_orphan_files": tasks.NIGHTLY}
     assert tasks.NIGHTLY_FROM.hour == 2 and tasks.NIGHTLY_FROM.minute == 0
+
+
+def test_a_higher_app_registers_its_job_once_and_in_place(monkeypatch):
+    from cchc.dossiers import tasks
+
+    monkeypatch.setattr(tasks, "JOBS", list(tasks.JOBS))
+    extra = object()
+    job = tasks.register(extra, before=tasks.send_pending_notifications)
+    assert tasks.register(extra, before=tasks.send_pending_notifications) is job  # idempotent
+    order = [j.task for j in tasks.JOBS]
+    assert order.count(extra) == 1 and order.index(extra) == order.index(tasks.send_pending_notifications) - 1
+    with pytest.raises(ValueError):
+        tasks.register(object(), schedule="weekly")
 
 
 @pytest.mark.parametrize(("ticks", "nightly_runs"), [
@@ -126,7 +143,7 @@ def test_nightly_jobs_run_once_per_local_day_from_two_oclock(db, ticks, nightly_
 
     ran = []
     for i, now in enumerate(ticks, start=1):
-        names = [j.name for j in tasks.jobs_due(now=now)]
+        names = [j.name for j in tasks.jobs_due(now=now) if j.name in OURS | NIGHTLY_OURS]
         assert names[:2] == ["watch_overdue", "send_pending_notifications"]
         if "purge_pending_uploads" in names:
             assert names[2:] == ["purge_pending_uploads", "purge_orphan_files"]

@@ -210,10 +210,12 @@ def test_bad_days_are_refused(world, indicator_set):
 
 
 def test_the_daily_warning_runs_in_the_dossier_scheduler_before_the_sender():
-    from cchc.dossiers.tasks import PERIODIC_TASKS, send_pending_notifications
+    from cchc.dossiers.tasks import EVERY_TICK, JOBS, send_pending_notifications
     from cchc.serviceindex.tasks import warn_units_daily
 
-    assert PERIODIC_TASKS.index(warn_units_daily) < PERIODIC_TASKS.index(send_pending_notifications)
+    order = [j.task for j in JOBS]
+    assert order.index(warn_units_daily) < order.index(send_pending_notifications)
+    assert next(j for j in JOBS if j.task is warn_units_daily).schedule == EVERY_TICK
 
 
 def test_a_commune_level_publication_without_desk_counts_at_every_commune(world, indicator_set):

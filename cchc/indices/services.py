@@ -422,6 +422,9 @@ def cycle_transition(
         audit_data["confirmed"] = bool(progress["not_done"])
     if to_state == workflow.SELF_ASSESSMENT:
         audit_data["dossier_statistics"] = _fill_from_dossier_statistics(c)
+        provided = _fill_from_metric_providers(c)
+        if provided:
+            audit_data["metric_providers"] = provided
         _recompute_data_points(c)
     c.state = to_state
     c.version += 1
@@ -630,9 +633,15 @@ METRIC_LABELS = {
 def data_explanation(metric: str, value) -> str:
     """"Tính tự động từ số liệu: tỷ lệ hồ sơ giải quyết đúng hạn 96,42 %" (metric named, number written the
     Vietnamese way; a metric without a label keeps its key)."""
-    label = METRIC_LABELS.get(metric)
+    from . import metrics
+
+    label, unit = METRIC_LABELS.get(metric), "%"
+    if label is None and (provider := metrics.get(metric)) is not None:
+        label, unit = provider.label, provider.unit
     number = format_points(value)
-    return f"Tính tự động từ số liệu: {label} {number} %" if label else f"Tính tự động từ số liệu: {metric} = {number}"
+    if not label:
+        return f"Tính tự động từ số liệu: {metric} = {number}"
+    return f"Tính tự động từ số liệu: {label} {number} {unit}".rstrip()
 
 
 # criterion metric → key of cchc.dossiers.selectors.dossier_statistics (the one definition of each rate)
@@ -704,6 +713,50 @@ def _fill_from_dossier_statistics(cycle: AssessmentCycle) -> str:
                                           source="dossier_statistics")
             count += 1
     return f"filled {count}"
+
+
+def _fill_from_metric_providers(cycle: AssessmentCycle) -> dict[str, str]:
+    """Fill the criteria's metrics that a higher app provides (`cchc.indices.metrics.register`).
+
+    For each registered metric used by a leaf of the cycle's criteria set, calls the provider once with the
+    participating units and writes a `CriterionDatum` per unit that got a value (source "provider:<module>").
+    The same rules as the dossier metrics: imported figures win (an existing datum is never overwritten);
+    no value → no datum; the provider runs in a savepoint and a `DatabaseError` there is logged and
+    recorded ("unavailable: …") while the others go on. Any other exception propagates (a bug: the
+    transition rolls back). Returns {metric: "filled N" | "unavailable: …"} for the audit row.
+    """
+    from . import metrics
+
+    registered = metrics.providers()
+    if not registered:
+        return {}
+    used = {m for m in (c.rule.get("metric") or c.code for c in Criterion.objects.filter(
+        criteria_set_id=cycle.criteria_set_id, is_leaf=True, method__in=[ScoringMethod.DATA_THRESHOLD, ScoringMethod.DATA_STEPS]))}
+    wanted = sorted(used & set(registered))
+    if not wanted:
+        return {}
+    unit_ids = sorted(CycleUnit.objects.filter(cycle=cycle).values_list("unit_id", flat=True))
+    outcome: dict[str, str] = {}
+    for metric in wanted:
+        provider = registered[metric]
+        try:
+            with transaction.atomic():  # savepoint, as for the dossier read
+                values = dict(provider.fn(cycle, list(unit_ids)) or {})
+        except DatabaseError as exc:
+            logger.warning("indices: metric %s unavailable for cycle %s: %s", metric, cycle.pk, exc)
+            outcome[metric] = f"unavailable: {type(exc).__name__}"
+            continue
+        existing = set(CriterionDatum.objects.filter(cycle=cycle, metric=metric).values_list("unit_id", flat=True))
+        count = 0
+        for unit_id in unit_ids:
+            value = values.get(unit_id)
+            if value is None or unit_id in existing:
+                continue
+            CriterionDatum.objects.create(cycle=cycle, unit_id=unit_id, metric=metric,
+                                          value=scoring.q2(Decimal(str(value))), source=provider.source)
+            count += 1
+        outcome[metric] = f"filled {count}"
+    return outcome
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ Platform commands (stable; `--json` prints machine-readable output on stdout):
   cchc setup                         migrate and load reference data (idempotent)
   cchc demo                          build the demo province (idempotent)
   cchc serve [--workers N ...]       production web server (gunicorn, settings from the environment)
+  cchc integrations selftest [--json] [--only NAME]   contract checks of the outside-system adapters
 Anything else is passed to Django's management commands with the settings preset:
   cchc migrate, cchc runserver, cchc createsuperuser, cchc spectacular, ...
 
@@ -41,6 +42,7 @@ PLATFORM_COMMANDS = {
     "demo": "cchc.core.cli",
     "serviceindex": "cchc.serviceindex.cli",
     "serve": "cchc.core.serve",
+    "integrations": "cchc.integrations.cli",
 }
 
 # modules with `extend(subparsers)` that add actions to another app's command group (a higher app

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cchc.indices",
     "cchc.surveys",
     "cchc.serviceindex",
+    "cchc.integrations",
 ]
 
 MIDDLEWARE = [
@@ -236,3 +237,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Outside systems (payment gateway, postal carrier, …): CCHC_INTEGRATION_<ADAPTER>_<KEY>; default backend "fake"
+# (the local fake). See docs/integrations.md and cchc.integrations.registry.
+INTEGRATIONS = envconf.integrations_from_env(os.environ)

@@ -77,3 +77,24 @@ def tune_postgres(db: dict, env: Mapping[str, str]) -> dict:
         existing = db["OPTIONS"].get("options", "")
         db["OPTIONS"]["options"] = f"{existing} -c statement_timeout={timeout_ms}".strip()
     return db
+
+
+INTEGRATION_PREFIX = "CCHC_INTEGRATION_"
+
+
+def integrations_from_env(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """settings.INTEGRATIONS from CCHC_INTEGRATION_<ADAPTER>_<KEY>=value (docs/integrations.md).
+
+    CCHC_INTEGRATION_PAYMENT_BACKEND=vnpay, CCHC_INTEGRATION_PAYMENT_URL=https://…,
+    CCHC_INTEGRATION_PAYMENT_SECRET=… → {"payment": {"backend": "vnpay", "url": "https://…", "secret": "…"}}.
+    The adapter name is the first word after the prefix, the key the rest (lower case, so TMN_CODE → tmn_code).
+    An adapter that is not configured is absent here; the registry's default backend is "fake"."""
+    out: dict[str, dict[str, str]] = {}
+    for name, value in env.items():
+        if not name.startswith(INTEGRATION_PREFIX):
+            continue
+        adapter, _, key = name[len(INTEGRATION_PREFIX):].partition("_")
+        if not adapter or not key:
+            raise ConfigError(f"{name}: phải có dạng {INTEGRATION_PREFIX}<BỘ_KẾT_NỐI>_<KHOÁ>")
+        out.setdefault(adapter.lower(), {})[key.lower()] = value.strip()
+    return out

@@ -103,15 +103,33 @@ def _entered(*, province, unit, period: Period, field) -> dict[str, EnteredFigur
     return {f.indicator_code: f for f in qs}
 
 
-def score_groups(defn: list[dict], value_of, entered: dict) -> list[scoring.GroupResult]:
-    """Score every indicator: value_of(key) gives a platform figure; entered[code] an EnteredFigure."""
+def _provided(defn: list[dict], *, province, unit, period: Period, field) -> dict:
+    """Figures of registered providers (inputs.register_provider) for this scope; none for a field view
+    (providers know units, not procedure fields)."""
+    if field or not inputs.PROVIDERS:
+        return {}
+    codes = [i["code"] for g in defn for i in g["indicators"]]
+    view_unit = None if unit is None or unit.pk == province.pk else unit
+    return inputs.provided_figures(codes, province=province, date_from=period.date_from, date_to=period.date_to, unit=view_unit)
+
+
+def score_groups(defn: list[dict], value_of, entered: dict, provided: dict | None = None) -> list[scoring.GroupResult]:
+    """Score every indicator: provided[code] (a registered provider with data) wins; otherwise value_of(key)
+    gives a platform figure and entered[code] an EnteredFigure."""
+    provided = provided or {}
     groups = []
     for g in defn:
         gr = scoring.GroupResult(code=g["code"], name=g["name"], max=g["max"])
         for i in g["indicators"]:
             kw = dict(code=i["code"], name=i["name"], max_points=i["max"], rule=i["rule"], target=i["target"], steps=i["steps"],
                       source=i["source"])
-            if i["source"] == InputSource.ENTERED:
+            if i["code"] in provided:
+                fig = provided[i["code"]]
+                kw["source"] = fig.source
+                res = scoring.score_indicator(numerator=fig.numerator, denominator=fig.denominator, note=fig.note, **kw)
+                if res.status == scoring.NOT_APPLICABLE and not res.note:
+                    res.note = "Không phát sinh trong kỳ: không tính vào điểm tối đa."
+            elif i["source"] == InputSource.ENTERED:
                 fig = entered.get(i["code"])
                 if fig is None:
                     res = scoring.score_indicator(numerator=None, denominator=None, missing=True,
@@ -160,7 +178,9 @@ def compute_index(*, province, period: Period, unit=None, field: str | None = No
     iset = indicator_set_for(period.date_to)
     scope = scope_for(province=province, unit=unit, field=field)
     figures = Figures(scope, period, now)
-    groups = score_groups(definition(iset), figures.get, _entered(province=province, unit=unit, period=period, field=field))
+    defn = definition(iset)
+    groups = score_groups(defn, figures.get, _entered(province=province, unit=unit, period=period, field=field),
+                          _provided(defn, province=province, unit=unit, period=period, field=field))
     total, out_groups = as_json(groups)
     missing = sum(1 for g in groups for i in g.indicators if i.status == scoring.NO_DATA)
     today = timezone.localtime(now).date()
@@ -238,7 +258,7 @@ def drill_units(*, province, period: Period, indicator: str, unit=None, field: s
                 return None
             fig_entered = {indicator: entered[child.pk]} if child.pk in entered else {}
         one = [{"code": "_", "name": "", "max": ind["max"], "indicators": [ind]}]
-        res = score_groups(one, value_of, fig_entered)[0].indicators[0]
+        res = score_groups(one, value_of, fig_entered, _provided(one, province=province, unit=child, period=period, field=field))[0].indicators[0]
         if res.status == scoring.NOT_APPLICABLE:
             continue
         rows.append({

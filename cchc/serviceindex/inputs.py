@@ -13,9 +13,10 @@ A dossier belongs to a unit when that unit handles it, or received it and has no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
@@ -259,3 +260,88 @@ def dossiers_going_late(*, scope: Scope, now: datetime, horizon: datetime):
             .filter(status__in=sorted(wf.ACTIVE_STATES - wf.PAUSED_STATES), paused_since__isnull=True)
             .filter(ds.q_not_yet_due_at(now), due_at__lte=horizon)
             .select_related("procedure", "unit", "handling_unit", "assignee").order_by("due_at", "id"))
+
+
+# ------------------------------------------------------------------------------------------ providers
+
+@dataclass(frozen=True)
+class ProvidedFigure:
+    """Số liệu do phân hệ khác cung cấp: numerator/denominator of one indicator from a higher app
+    (feedback → 5.x, integrations/payments → online payment, portalsync → 1.4), with its source label."""
+
+    numerator: Decimal
+    denominator: Decimal
+    source: str = "platform"
+    note: str = ""
+
+
+# indicator code → fn(province, start: date, end: date, unit=None) → ProvidedFigure | dict | (num, den[, source]) | None
+PROVIDERS: dict[str, Callable] = {}
+
+
+def register_provider(indicator_code: str, fn: Callable) -> None:
+    """Đăng ký nguồn số liệu cho một chỉ tiêu (called from a higher app's `AppConfig.ready()`).
+
+    `fn(province, start, end, unit=None)` gets the province (units.Unit), the period's first and last day
+    (dates, inclusive) and the unit of a unit view (None: the whole province); it returns None when it has
+    no data for that scope and period, else the figure (ProvidedFigure, a dict with "numerator",
+    "denominator" and optional "source"/"note", or a tuple (numerator, denominator[, source])). Where it
+    returns a figure, that figure wins over both the entered figure and the platform's own statistic;
+    where it returns None, the indicator falls back to its configured source. Registering the same
+    function again is a no-op; a different function for an indicator already served is an error (two
+    apps claiming one figure is a configuration bug, not a silent override).
+    """
+    code = str(indicator_code).strip()
+    if not code or not callable(fn):
+        raise ValueError("register_provider(indicator_code, fn): need a non-empty code and a callable.")
+    known = PROVIDERS.get(code)
+    if known is not None and known is not fn and getattr(known, "__qualname__", None) != getattr(fn, "__qualname__", 1):
+        raise ValueError(f"indicator {code} already has a provider ({known.__module__}.{known.__qualname__}).")
+    PROVIDERS[code] = fn
+
+
+def unregister_provider(indicator_code: str) -> None:
+    """Remove a provider (tests; an app switched off)."""
+    PROVIDERS.pop(str(indicator_code).strip(), None)
+
+
+def _decimal(value, what: str, code: str) -> Decimal:
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValueError(f"provider of {code}: {what} {value!r} is not a number.") from None
+    if not d.is_finite() or d < 0:
+        raise ValueError(f"provider of {code}: {what} {value!r} must be a finite number ≥ 0.")
+    return d
+
+
+def _normalise(code: str, raw) -> ProvidedFigure | None:
+    if raw is None:
+        return None
+    if isinstance(raw, ProvidedFigure):
+        num, den, source, note = raw.numerator, raw.denominator, raw.source, raw.note
+    elif isinstance(raw, dict):
+        if raw.get("numerator") is None or raw.get("denominator") is None:
+            return None
+        num, den = raw["numerator"], raw["denominator"]
+        source, note = raw.get("source") or "platform", raw.get("note") or ""
+    elif isinstance(raw, (tuple, list)) and len(raw) in (2, 3):
+        num, den = raw[0], raw[1]
+        source, note = (raw[2] if len(raw) == 3 else None) or "platform", ""
+    else:
+        raise ValueError(f"provider of {code} returned {type(raw).__name__}; expected ProvidedFigure, dict, tuple or None.")
+    return ProvidedFigure(numerator=_decimal(num, "numerator", code), denominator=_decimal(den, "denominator", code),
+                          source=str(source), note=str(note))
+
+
+def provided_figures(codes, *, province, date_from: date, date_to: date, unit=None) -> dict[str, ProvidedFigure]:
+    """{code: ProvidedFigure} for the indicators among `codes` whose provider has data for this scope and period."""
+    out = {}
+    for code in codes:
+        fn = PROVIDERS.get(code)
+        if fn is None:
+            continue
+        fig = _normalise(code, fn(province, date_from, date_to, unit=unit))
+        if fig is not None:
+            out[code] = fig
+    return out

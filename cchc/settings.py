@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cchc.surveys",
     "cchc.serviceindex",
     "cchc.integrations",
+    "cchc.inspections",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ DEMO_BUILDERS = [
     "cchc.dossiers.signing",
     "cchc.indices.demo",
     "cchc.surveys.demo",
+    "cchc.inspections.demo",
 ]
 
 

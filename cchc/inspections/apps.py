@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class InspectionsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "cchc.inspections"
+    label = "inspections"
+    verbose_name = "Kiểm tra công tác CCHC"

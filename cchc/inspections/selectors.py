@@ -192,3 +192,31 @@ def report_section(province, start: dt.date, end: dt.date) -> dict:
         "tables": [{"title": "Kết quả kiểm tra theo đơn vị", "columns": ["Đơn vị được kiểm tra", "Ngày kiểm tra", "Phát hiện", "Kiến nghị",
                                                                         "Kiến nghị đã hoàn thành"], "rows": rows}],
     }
+
+
+def metric_plan_done_rate(cycle, unit_ids) -> dict[int, float | None]:
+    """Index metric `inspection_plan_done_rate` (province level): for each participating province, the share of its
+    year's planned inspections conducted by 31/12 of the cycle's year. Other units get no figure."""
+    from cchc.units.models import Unit, UnitKind
+
+    out = {}
+    year_end = dt.date(cycle.year, 12, 31)
+    for unit in Unit.objects.filter(pk__in=list(unit_ids), kind=UnitKind.PROVINCE):
+        rate = plan_done_rate(province=unit, year=cycle.year, as_of=year_end)["rate"]
+        if rate is not None:
+            out[unit.pk] = rate
+    return out
+
+
+def metric_recommendations_followed_up_rate(cycle, unit_ids) -> dict[int, float | None]:
+    """Index metric `recommendations_followed_up_rate` per unit: recommendations addressed to the unit (or a unit
+    below it) with a deadline in the cycle's year, done by 31/12 ÷ all of them. No recommendation due → no figure."""
+    from cchc.accounts.permissions import descendant_ids
+
+    start, end = dt.date(cycle.year, 1, 1), dt.date(cycle.year, 12, 31)
+    out = {}
+    for unit_id in unit_ids:
+        rate = recommendations_followed_up(unit_ids=descendant_ids([unit_id]), start=start, end=end, as_of=end)["rate"]
+        if rate is not None:
+            out[unit_id] = rate
+    return out

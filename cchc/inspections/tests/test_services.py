@@ -215,3 +215,19 @@ def test_report_section_counts_by_period(world):
     late = {f["key"]: f["value"] for f in selectors.report_section(world["province"], D(2026, 1, 1), D(2026, 6, 30))["figures"]}
     assert late["recommendations_overdue"] == 1 and late["recommendations_done_late"] == 0
     assert Inspection.objects.count() == 1 and Recommendation.objects.count() == 1
+
+
+def test_index_metrics_are_registered_and_computed(world):
+    from types import SimpleNamespace
+
+    from cchc.indices import metrics
+
+    assert metrics.get("inspection_plan_done_rate") and metrics.get("recommendations_followed_up_rate")
+    cycle = SimpleNamespace(year=2026)
+    ids = [world["province"].pk, world["commune"].pk, world["commune2"].pk]
+    assert metrics.get("inspection_plan_done_rate").fn(cycle, ids) == {world["province"].pk: 100.0}
+    rec = _rec(world)
+    services.follow_up_submit(recommendation=rec, text="Xong", completes=True, actor=world["spec"], today=D(2026, 4, 30))
+    _rec(world, deadline=D(2027, 1, 15))  # due next year: not counted in 2026
+    assert metrics.get("recommendations_followed_up_rate").fn(cycle, ids) == {world["province"].pk: 100.0, world["commune"].pk: 100.0}
+    assert metrics.get("recommendations_followed_up_rate").fn(SimpleNamespace(year=2025), ids) == {}

@@ -43,6 +43,7 @@ PLATFORM_COMMANDS = {
     "serviceindex": "cchc.serviceindex.cli",
     "serve": "cchc.core.serve",
     "integrations": "cchc.integrations.cli",
+    "report": "cchc.reports.cli",
 }
 
 # modules with `extend(subparsers)` that add actions to another app's command group (a higher app

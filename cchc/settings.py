@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cchc.serviceindex",
     "cchc.integrations",
     "cchc.inspections",
+    "cchc.reports",
 ]
 
 MIDDLEWARE = [

@@ -45,7 +45,8 @@ def format_value(value, unit: str = "", *, signed: bool = False) -> str:
     return f"{text} {unit}"
 
 
-def format_cell(value) -> str:
+def format_cell(value, column: str = "") -> str:
+    """A table cell: counts grouped (1.234), rates in a "(%)" column with two decimals (100,00), points short (2,5)."""
     if value is None or value == "":
         return MISSING
     if isinstance(value, bool):
@@ -53,7 +54,7 @@ def format_cell(value) -> str:
     if isinstance(value, int):
         return format_vn(value)
     if isinstance(value, (float, Decimal)):
-        return format_points(value)
+        return format_vn(value, 2) if "%" in column else format_points(value)
     if isinstance(value, date):
         return f"{value:%d/%m/%Y}"
     return str(value)
@@ -96,7 +97,9 @@ def compose(*, province, period: ReportPeriod, entries: list[registry.Entry] | N
             f["section"] = entry.heading
             figures.append(f)
         for t in section["tables"]:
-            t = {**t, "cells": [[format_cell(c) for c in row] for row in t.get("rows") or []]}
+            cols = list(t.get("columns") or [])
+            t = {**t, "cells": [[format_cell(c, cols[i] if i < len(cols) else "") for i, c in enumerate(row)]
+                                for row in t.get("rows") or []]}
             if t.get("appendix"):
                 t["reference"] = f"Phụ lục {_roman(len(appendix_tables) + 1)}"
                 appendix_tables.append(t)
@@ -108,6 +111,7 @@ def compose(*, province, period: ReportPeriod, entries: list[registry.Entry] | N
     by_key = {f["key"]: f for f in figures}
     header = {
         "issuer": f"ỦY BAN NHÂN DÂN\n{province.name.upper()}",
+        "issuer_inline": f"UBND {province.name[:1].lower()}{province.name[1:]}",
         "issuer_lines": ["ỦY BAN NHÂN DÂN", province.name.upper()],
         "number": "Số:        /BC-UBND",
         "place_date": f"{place_name(province)}, ngày {period.report_date:%d} tháng {period.report_date:%m} năm {period.report_date:%Y}",
@@ -156,9 +160,10 @@ def assessment(by_key: dict, figures: list[dict]) -> dict:
     if f and f["value"] is not None:
         good.append(f"Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {_ref(f)}; tỷ lệ hồ sơ được số hóa đạt "
                     f"{_ref(by_key['digital.digitised_documents_share'])}.")
-    simp = [by_key[k] for k in ("procedures.simplified_in_period", "procedures.time_cut") if k in by_key]
-    if simp and any(x["value"] for x in simp):
-        good.append("Đã công bố đơn giản hóa " + " và cắt giảm thời gian giải quyết ".join(_ref(x) for x in simp) + ".")
+    done = [(verb, by_key[k]) for verb, k in (("đơn giản hóa", "procedures.simplified_in_period"),
+                                              ("cắt giảm thời gian giải quyết", "procedures.time_cut")) if by_key.get(k, {}).get("value")]
+    if done:
+        good.append("Đã công bố " + "; ".join(f"{verb} {_ref(f)}" for verb, f in done) + ".")
     for key, fig in by_key.items():
         if key.startswith("national.") and key.endswith(".rank_change") and fig["value"]:
             label = fig["label"].split(":")[0]

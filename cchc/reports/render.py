@@ -33,6 +33,7 @@ DOCUMENT_CSS = """
 .par-report td.motto { width: 60%; font-size: 12pt; }
 .par-report .rule { display: inline-block; width: 30mm; border-top: 0.6pt solid #111; height: 0; }
 .par-report .u { border-bottom: 0.6pt solid #111; }
+.par-report .docno { white-space: pre; }
 .par-report .place { display: inline-block; margin-top: 3mm; }
 .par-report h1.doc-title { text-align: center; font-size: 14pt; margin: 6mm 0 1mm; }
 .par-report h1.doc-title span { font-size: 13pt; display: inline-block; max-width: 150mm; }
@@ -40,7 +41,7 @@ DOCUMENT_CSS = """
 .par-report h2 { font-size: 13pt; margin: 5mm 0 2mm; }
 .par-report h3 { font-size: 12.5pt; margin: 3mm 0 1mm; }
 .par-report ul.figures { margin: 0 0 2mm 0; padding-left: 6mm; }
-.par-report ul.figures li { margin: 0.5mm 0; text-align: justify; }
+.par-report ul.figures li { margin: 0.5mm 0; }
 .par-report sup.ref { font-size: 8pt; color: #444; }
 .par-report p.para { text-align: justify; margin: 1mm 0; text-indent: 8mm; }
 .par-report p.unavailable { font-style: italic; color: #555; margin: 1mm 0 1mm 6mm; }
@@ -63,6 +64,7 @@ PDF_CSS = """
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
 section.appendix { page-break-before: always; }
+table.closing { page-break-before: auto; margin-top: 4mm; }
 h2, h3 { page-break-after: avoid; }
 """
 
@@ -234,7 +236,7 @@ def docx_bytes(report: dict) -> bytes:
         doc.add_page_break()
         _para(doc, t["reference"].upper(), bold=True, align=center, size=13, space_after=0)
         _para(doc, t["title"], bold=True, align=center, size=12, space_after=0)
-        _para(doc, f"(Kèm theo Báo cáo của UBND {report['province'].name} — {report['period'].label})", italic=True,
+        _para(doc, f"(Kèm theo Báo cáo của {report['header']['issuer_inline']} — {report['period'].label})", italic=True,
               align=center, size=11)
         if t["cells"]:
             _data_table(doc, t["columns"], t["cells"], numbered=True)

@@ -1,5 +1,5 @@
-"""Kết quả Chỉ số CCHC (PAR INDEX) và Chỉ số hài lòng (SIPAS) công bố: the latest published year not after the
-period, for the province and its predecessors (`surveys.selectors.national_history`), with the rank change and
+"""Kết quả Chỉ số CCHC (PAR INDEX) và Chỉ số hài lòng (SIPAS) công bố: the latest year not after the period with a
+published score or rank, for the province and its predecessors (`surveys.selectors.national_history`), with the rank change and
 the change of every component against the year before."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def report_section(province, start: date, end: date) -> dict:
     figures, tables = [], []
     for kind, short in ((IndexKind.PAR_INDEX, "PAR INDEX"), (IndexKind.SIPAS, "SIPAS")):
         rows = [r for r in series[kind]["rows"] if r.year <= end.year]
-        totals = [r for r in rows if not r.component and r.score is not None]
+        totals = [r for r in rows if not r.component and (r.score is not None or r.rank is not None)]
         if not totals:
             continue
         year = max(r.year for r in totals)
@@ -41,7 +41,8 @@ def report_section(province, start: date, end: date) -> dict:
             prev = by_key.get(("", key, year - 1))
             q = f"{call}[{kind}][year={year}, entity={name}]"
             slug = f"national.{kind}.{year}.{key}"
-            figures.append(figure(f"{slug}.score", f"{short} {year} — {name}: chỉ số đạt", cur.score, "%", f"{q}.score"))
+            if cur.score is not None:
+                figures.append(figure(f"{slug}.score", f"{short} {year} — {name}: chỉ số đạt", cur.score, "%", f"{q}.score"))
             if cur.rank is not None:
                 figures.append(figure(f"{slug}.rank", f"{short} {year} — {name}: xếp hạng",
                                       cur.rank, f"/{cur.rank_of}" if cur.rank_of else "", f"{q}.rank"))

@@ -74,7 +74,7 @@ def _call(entry: registry.Entry, province, period: ReportPeriod) -> dict:
     if func is None:
         return {"available": False, "note": why, "figures": [], "tables": []}
     data = func(province, period.start, period.data_to)
-    return {"available": True, "note": data.get("note", ""), "figures": list(data.get("figures") or []),
+    return {"available": True, "note": data.get("note", ""), "figures": [dict(f) for f in data.get("figures") or []],
             "tables": list(data.get("tables") or []), "source_title": data.get("title", "")}
 
 
@@ -91,7 +91,10 @@ def compose(*, province, period: ReportPeriod, entries: list[registry.Entry] | N
     for entry in entries:
         data = _call(entry, province, period)
         section = {"heading": entry.heading, "key": entry.path or "", **data, "body_tables": []}
+        prefix = (entry.app or "").rsplit(".", 1)[-1]
         for f in section["figures"]:
+            if prefix and "." not in f["key"]:  # another app's key, made unique in the report ("inspections.findings")
+                f["key"] = f"{prefix}.{f['key']}"
             f["no"] = len(figures) + 1
             f["text"] = format_value(f.get("value"), f.get("unit") or "", signed=_signed(f["key"]))
             f["section"] = entry.heading

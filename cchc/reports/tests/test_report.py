@@ -213,3 +213,23 @@ def test_other_staff_and_other_provinces_are_refused(data, par_office, client):
     assert client.get(f"/bao-cao-cchc/xem/?tinh={data['other_province'].code}").status_code == 403
     client.logout()
     assert client.get("/bao-cao-cchc/").status_code == 302
+
+
+def test_other_apps_sections_appear_unchanged_and_numbered_in_the_report(data):
+    """Each installed app's section is quoted as it returns it: same values, same queries, keys made unique."""
+    from django.apps import apps
+
+    period = parse_report_period("2026", today=TODAY)
+    report = compose(province=data["province"], period=period)
+    by_no = {f["no"]: f for f in report["figures"]}
+    seen = 0
+    for e in registry.SECTIONS:
+        if not e.app or e.path.startswith("cchc.reports.") or not apps.is_installed(e.app):
+            continue
+        func, _ = registry.resolve(e)
+        own = func(data["province"], period.start, period.data_to)["figures"]
+        quoted = [f for f in by_no.values() if f["section"] == e.heading]
+        assert [(f["value"], f["query"]) for f in quoted] == [(f["value"], f["query"]) for f in own]
+        assert all(f["key"].startswith(e.app.rsplit(".", 1)[-1] + ".") for f in quoted)
+        seen += 1
+    assert seen == sum(1 for e in registry.SECTIONS if e.app and not e.path.startswith("cchc.reports.") and apps.is_installed(e.app))

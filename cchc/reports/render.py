@@ -51,6 +51,7 @@ DOCUMENT_CSS = """
 .par-report table.data th { border: 0.6pt solid #333; background: #eee; padding: 1mm 1.2mm; }
 .par-report table.data td { border: 0.6pt solid #333; padding: 0.8mm 1.2mm; vertical-align: top; }
 .par-report table.data td.n { text-align: right; }
+.par-report table.sources td.n { white-space: nowrap; }
 .par-report table.sources td.q { font-family: 'DejaVu Sans Mono', monospace; font-size: 7.5pt; word-break: break-all; }
 .par-report td.recipients { text-align: left !important; font-size: 10pt; width: 45%; }
 .par-report td.signature { width: 55%; font-size: 12.5pt; }

@@ -28,6 +28,7 @@ DEMO_BUILDERS = [
     "cchc.indices.demo",
     "cchc.surveys.demo",
     "cchc.inspections.demo",
+    "cchc.integrations.demo",
 ]
 
 

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
+from .postal import views as postal_views
 
 app_name = "integrations"
-urlpatterns: list = []
+urlpatterns = [
+    path("dich-vu-cong/phi-le-phi/", views.my_fees, name="my_fees"),
+    path("dich-vu-cong/phi-le-phi/<str:code>/thanh-toan/", views.pay, name="pay"),
+    path("thanh-toan/ket-qua/", views.payment_return, name="payment_return"),
+    path("thanh-toan/ipn/", views.payment_ipn, name="payment_ipn"),
+    path("thanh-toan/bien-lai/<str:txn_ref>.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("cong-thanh-toan-gia-lap/", views.fake_gateway, name="fake_gateway"),
+    path("dich-vu-cong/buu-gui/", postal_views.my_shipments, name="postal_mine"),
+    path("mot-cua/buu-gui/", postal_views.staff_shipments, name="postal_staff"),
+    path("mot-cua/buu-gui/ban-giao/", postal_views.handover, name="postal_handover"),
+    path("buu-gui/<str:waybill>/", postal_views.track, name="postal_track"),
+]

@@ -1,0 +1,93 @@
+"""Demo data of the integrations (fakes): online payment records with receipts for the demo province's dossiers
+paid online, and fees due for the demo citizen `congdan` so a visitor can pay through the fake gateway.
+
+Idempotent and deterministic (no randomness: order by dossier code)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+DUE_FOR_CITIZEN = 2  # unpaid fees the visitor can pay
+PAID_FOR_CITIZEN = 1  # one paid, with its receipt, in "Phí, lệ phí"
+
+
+def build(ctx: dict, *, stdout=None) -> None:
+    from cchc.accounts.models import User
+    from cchc.dossiers import rollups
+    from cchc.dossiers import workflow as wf
+    from cchc.dossiers.models import Dossier, PaymentStatus
+
+    from .models import Payment, PaymentState
+    from .payment.vnpay import GMT7
+
+    province = ctx.get("province")
+    if province is None:
+        return
+    paid_online = Dossier.objects.filter(province=province, payment_status=PaymentStatus.PAID_ONLINE, fee_amount__gt=0)
+    with transaction.atomic():
+        missing = list(paid_online.exclude(online_payments__status=PaymentState.PAID).order_by("code")
+                       .values_list("pk", "fee_amount", "submitted_at", "received_at"))
+        # demo receipts are numbered by dossier (BL<year>-D…), live ones by payment id (BL<year>-…): never the same
+        rows = [Payment(dossier_id=pk, gateway="fake", txn_ref=f"DEMO{pk:08d}", amount=fee, status=PaymentState.PAID,
+                        created_at=sub or rec, paid_at=sub or rec, gateway_txn_no=f"{14000000 + pk}", bank_code="NCB", response_code="00",
+                        receipt_number=f"BL{(sub or rec).astimezone(GMT7):%Y}-D{pk:07d}")
+                for pk, fee, sub, rec in missing]
+        created = Payment.objects.bulk_create(rows, batch_size=2000)
+
+        citizen = User.objects.filter(username="congdan").first()
+        if citizen is not None and not Dossier.objects.filter(applicant_user=citizen, province=province).exists():
+            pool = list(Dossier.objects.filter(province=province, channel="online", payment_status=PaymentStatus.PAID_ONLINE,
+                                               status__in=[wf.RECEIVED, wf.IN_PROCESS])
+                        .order_by("code")[: DUE_FOR_CITIZEN + PAID_FOR_CITIZEN])
+            for i, d in enumerate(pool):
+                d = rollups.track(d)
+                d.applicant_user = citizen
+                d.applicant_name = citizen.get_full_name() or "Nguyễn Văn Dân"
+                if i < DUE_FOR_CITIZEN:  # the visitor pays these through the fake gateway
+                    Payment.objects.filter(dossier=d).delete()
+                    d.payment_status, d.payment_reference, d.paid_at = PaymentStatus.UNPAID, "", None
+                d.save()
+                rollups.sync(d)
+        shipments = _postal(province, citizen)
+    if stdout is not None:
+        stdout.write(f"thanh toán trực tuyến: {len(created)} giao dịch có biên lai; bưu chính: {shipments} bưu gửi\n")
+
+
+POSTAL_DAYS = 60  # shipments of results settled in the last 60 days (older ones would all be delivered)
+
+
+def _postal(province, citizen) -> int:
+    """Results by post (kết quả qua bưu chính): a shipment for each settled dossier of the last POSTAL_DAYS whose result
+    goes by post, with the fake carrier's journey up to now; the demo citizen gets one in transit."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cchc.dossiers import workflow as wf
+    from cchc.dossiers.models import Dossier, ResultChannel
+
+    from .models import PostalEvent, PostalShipment
+    from .postal import carrier
+
+    now = timezone.now()
+    if PostalShipment.objects.filter(dossier__province=province).exists():
+        return 0
+    settled = list(Dossier.objects.filter(province=province, result_channel=ResultChannel.POST, status__in=wf.SETTLED_STATES,
+                                          settled_at__gte=now - timedelta(days=POSTAL_DAYS)).order_by("code")
+                   .values_list("pk", "code", "settled_at"))
+    if citizen is not None and settled:
+        pk, code, _ = settled[-1]
+        Dossier.objects.filter(pk=pk).update(applicant_user=citizen, applicant_name=citizen.get_full_name() or "Nguyễn Văn Dân")
+        settled[-1] = (pk, code, now - timedelta(hours=6))  # handed over this morning: in transit
+    ships, journeys = [], []
+    for pk, code, at in settled:
+        handed = min(at + timedelta(hours=2), now)
+        waybill, fee = carrier.create(code, "-")
+        journey = carrier.track(waybill, handed, now)
+        ships.append(PostalShipment(dossier_id=pk, carrier="fake", waybill=waybill, fee=fee, handed_over_at=handed,
+                                    status=journey[-1][0], status_at=journey[-1][1]))
+        journeys.append(journey)
+    created = PostalShipment.objects.bulk_create(ships, batch_size=2000)
+    PostalEvent.objects.bulk_create([PostalEvent(shipment=s, status=st, at=at, note=note)
+                                     for s, j in zip(created, journeys, strict=True) for st, at, note in j], batch_size=5000)
+    return len(created)

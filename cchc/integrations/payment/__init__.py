@@ -1,0 +1,1 @@
+"""Thanh toán trực tuyến phí, lệ phí: the VNPAY-protocol adapter, its local fake, and the national platform's contract."""

@@ -1,0 +1,84 @@
+"""Reads of the integrations app: 766 indicator 3.6 from the payment records, reconciliation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q
+
+from cchc.dossiers.models import Dossier, PaymentStatus
+from cchc.integrations.models import Payment, PaymentState
+
+
+def _scope(province, unit=None):
+    qs = Dossier.objects.filter(province=province)
+    if unit is not None:
+        from cchc.accounts.permissions import descendant_ids
+
+        qs = qs.filter(unit_id__in=descendant_ids([unit.pk]))
+    return qs
+
+
+def indicator_3_6(province, start: date, end: date, unit=None):
+    """766 indicator 3.6 (phí, lệ phí thanh toán trực tuyến): of the fee-bearing dossiers received in the period,
+    those with a paid (not refunded) online payment record. None (fall back to the platform figure) when the
+    scope has no payment record at all in the period — then the records cannot tell."""
+    fee = _scope(province, unit).filter(received_at__date__gte=start, received_at__date__lte=end, fee_amount__gt=0)
+    if not Payment.objects.filter(dossier__in=fee).exists():
+        return None
+    paid = fee.filter(online_payments__status=PaymentState.PAID).distinct().count()
+    return {"numerator": paid, "denominator": fee.count(), "source": "integrations.payment"}
+
+
+def reconciliation(province=None) -> list[dict]:
+    """Đối soát: paid records whose dossier is not marked paid online or whose amount ≠ the fee; dossiers marked
+    paid online through the gateway without a paid record; more than one paid record for a dossier."""
+    rows = []
+    paid = Payment.objects.filter(status=PaymentState.PAID).select_related("dossier")
+    if province is not None:
+        paid = paid.filter(dossier__province=province)
+    seen = {}
+    for p in paid:
+        d = p.dossier
+        seen[d.pk] = seen.get(d.pk, 0) + 1
+        if d.payment_status != PaymentStatus.PAID_ONLINE:
+            rows.append({"dossier": d.code, "txn_ref": p.txn_ref, "problem": "paid_record_dossier_not_paid", "detail": d.payment_status})
+        if p.amount != d.fee_amount:
+            rows.append({"dossier": d.code, "txn_ref": p.txn_ref, "problem": "amount_mismatch", "detail": f"{p.amount} ≠ {d.fee_amount}"})
+    rows += [{"dossier": code, "txn_ref": "", "problem": "several_paid_records", "detail": ""}
+             for code in Dossier.objects.filter(pk__in=[k for k, n in seen.items() if n > 1]).values_list("code", flat=True)]
+    gateway_refs = Payment.objects.values("txn_ref")
+    orphans = Dossier.objects.filter(Q(payment_status=PaymentStatus.PAID_ONLINE), payment_reference__in=gateway_refs).exclude(online_payments__status=PaymentState.PAID)
+    if province is not None:
+        orphans = orphans.filter(province=province)
+    rows += [{"dossier": d.code, "txn_ref": d.payment_reference, "problem": "dossier_paid_without_record", "detail": ""} for d in orphans]
+    return rows
+
+
+def _period(qs, field, start, end):
+    return qs.filter(**{f"{field}__date__gte": start, f"{field}__date__lte": end})
+
+
+def report_section(province, start: date, end: date) -> dict:
+    """Conference-report section: online fee payments and postal returns of the province in [start, end]."""
+    from django.db.models import Count, Sum
+
+    from cchc.integrations.models import PostalShipment, ShipmentState
+
+    paid = _period(Payment.objects.filter(dossier__province=province, status=PaymentState.PAID), "paid_at", start, end)
+    refunded = _period(Payment.objects.filter(dossier__province=province, status=PaymentState.REFUNDED), "refunded_at", start, end)
+    ships = _period(PostalShipment.objects.filter(dossier__province=province), "handed_over_at", start, end)
+    by_status = dict(ships.values_list("status").annotate(n=Count("id")))
+    q = f"province={province.code}&start={start.isoformat()}&end={end.isoformat()}"
+    figures = [
+        {"key": "payments_paid", "label": "Giao dịch thanh toán trực tuyến thành công", "value": paid.count(), "unit": "giao dịch", "query": f"integrations.payments?{q}&status=paid"},
+        {"key": "payments_amount", "label": "Số tiền phí, lệ phí thanh toán trực tuyến", "value": int(paid.aggregate(s=Sum("amount"))["s"] or 0), "unit": "đồng", "query": f"integrations.payments?{q}&status=paid"},
+        {"key": "payments_refunded", "label": "Giao dịch đã hoàn tiền", "value": refunded.count(), "unit": "giao dịch", "query": f"integrations.payments?{q}&status=refunded"},
+        {"key": "postal_handed_over", "label": "Kết quả bàn giao cho bưu chính công ích", "value": ships.count(), "unit": "bưu gửi", "query": f"integrations.postal?{q}"},
+        {"key": "postal_delivered", "label": "Bưu gửi đã phát thành công", "value": by_status.get(ShipmentState.DELIVERED, 0), "unit": "bưu gửi", "query": f"integrations.postal?{q}&status=delivered"},
+        {"key": "postal_returned", "label": "Bưu gửi phát không thành công, chuyển hoàn", "value": by_status.get(ShipmentState.FAILED, 0) + by_status.get(ShipmentState.RETURNED, 0), "unit": "bưu gửi", "query": f"integrations.postal?{q}&status=failed,returned"},
+    ]
+    units = (ships.values("dossier__unit__name").annotate(n=Count("id"), fee=Sum("fee")).order_by("-n", "dossier__unit__name"))
+    tables = [{"key": "postal_by_unit", "title": "Trả kết quả qua bưu chính theo đơn vị", "columns": ["Đơn vị", "Bưu gửi", "Cước (đồng)"],
+               "rows": [[u["dossier__unit__name"], u["n"], int(u["fee"] or 0)] for u in units]}]
+    return {"title": "Thanh toán trực tuyến và trả kết quả qua bưu chính", "figures": figures, "tables": tables}

@@ -1,0 +1,26 @@
+"""The demo builder: payment records with receipts for dossiers paid online, fees due and a shipment for congdan;
+idempotent."""
+
+import pytest
+from django.utils import timezone
+
+from cchc.dossiers.models import Dossier
+from cchc.integrations import demo
+from cchc.integrations.models import Payment, PostalShipment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_payments_and_shipments_once(world, fee_dossier):
+    from cchc.accounts.models import Role, User
+
+    congdan = User.objects.create_user(username="congdan", password="x", role=Role.CITIZEN, full_name="Nguyễn Văn Dân")
+    Dossier.objects.filter(pk=fee_dossier.pk).update(applicant_user=None, payment_status="paid_online")
+    Dossier.objects.filter(pk=fee_dossier.pk).update(result_channel="post", status="result_ready", settled_at=timezone.now())
+    demo.build({"province": world["province"]})
+    assert Payment.objects.get(dossier=fee_dossier, status="paid").receipt_number.startswith("BL")
+    shipments = PostalShipment.objects.count()
+    assert shipments == 1 and PostalShipment.objects.get().dossier.applicant_user == congdan
+    payments = Payment.objects.count()
+    demo.build({"province": world["province"]})
+    assert (Payment.objects.count(), PostalShipment.objects.count()) == (payments, shipments)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cchc.integrations",
     "cchc.inspections",
     "cchc.reports",
+    "cchc.commendations",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,7 @@ DEMO_BUILDERS = [
     "cchc.surveys.demo",
     "cchc.inspections.demo",
     "cchc.integrations.demo",
+    "cchc.commendations.demo",
 ]
 
 

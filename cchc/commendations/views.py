@@ -16,7 +16,7 @@ from cchc.core.errors import DomainError
 from cchc.units.models import Unit
 
 from . import selectors, services
-from .models import Candidate, Form, Proposal, RuleKind
+from .models import FORM_ORDER, Candidate, Form, Proposal, RuleKind
 
 
 def _staff(request):
@@ -40,7 +40,8 @@ def home(request):
     default_year = proposals[0].year if proposals else timezone.localdate().year - 1
     year = int(raw) if raw.isdigit() else default_year
     proposal = next((p for p in proposals if p.year == year), None)
-    candidates = list(proposal.candidates.select_related("unit").order_by("removed", "form", "pk")) if proposal else []
+    candidates = list(proposal.candidates.select_related("unit")) if proposal else []
+    candidates.sort(key=lambda c: (c.removed, FORM_ORDER.index(c.form), c.manual, c.pk))
     can_edit = province is not None and can(user, "appraise", province)
     cycles = []
     if can_edit:

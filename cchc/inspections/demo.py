@@ -40,7 +40,7 @@ OFFICIAL_FINDING = dict(
          "yêu cầu nộp thêm bản sao giấy tờ ngoài quy định, gây phiền hà cho người dân.",
     severity="major", official_name="Trần Văn H.", official_position="Công chức Tư pháp - Hộ tịch", conduct="harassment",
     action_taken="criticism",
-    action_note="UBND xã tổ chức kiểm điểm, đánh giá không hoàn thành nhiệm vụ tháng 8/2026 và điều chuyển sang vị trí không tiếp xúc người dân.",
+    action_note="Đơn vị tổ chức kiểm điểm, đánh giá không hoàn thành nhiệm vụ tháng 8/2026 và điều chuyển sang vị trí không tiếp xúc người dân.",
 )
 
 # unit key ("S:<department>" or "X:<commune index>"), planned start, planned days, actual start (None = not yet), finding

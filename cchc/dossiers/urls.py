@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apology_views, dashboard_views, views
+from . import apology_views, dashboard_views, public_views, views
 
 app_name = "dossiers"
 urlpatterns = [
@@ -34,4 +34,5 @@ urlpatterns = [
     path("tra-cuu-ho-so/ket-qua/", views.lookup_result_download, name="lookup_result"),
     path("tra-cuu-ho-so/kiem-tra-chu-ky/", views.verify_upload, name="verify"),
     path("cong-khai-xin-loi/", apology_views.public_apologies, name="public_apologies"),
+    path("cong-khai/", public_views.public_transparency, name="public_transparency"),
 ]

@@ -41,6 +41,7 @@ PLATFORM_COMMANDS = {
     "setup": "cchc.core.cli",
     "demo": "cchc.core.cli",
     "serviceindex": "cchc.serviceindex.cli",
+    "portalsync": "cchc.portalsync.cli",
     "serve": "cchc.core.serve",
     "integrations": "cchc.integrations.cli",
     "report": "cchc.reports.cli",

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "cchc.inspections",
     "cchc.reports",
     "cchc.commendations",
+    "cchc.identity",
+    "cchc.portalsync",
 ]
 
 MIDDLEWARE = [
@@ -244,3 +246,21 @@ LOGGING = {
 # Outside systems (payment gateway, postal carrier, …): CCHC_INTEGRATION_<ADAPTER>_<KEY>; default backend "fake"
 # (the local fake). See docs/integrations.md and cchc.integrations.registry.
 INTEGRATIONS = envconf.integrations_from_env(os.environ)
+# Log in with the national electronic identity (OpenID Connect, cchc.identity, docs/integrations.md).
+# CCHC_OIDC: "fake" (local fake provider: development, tests, demo; refused by settings_production), "real", "off".
+OIDC_MODE = os.environ.get("CCHC_OIDC", "fake").strip().lower()
+OIDC_ISSUER = os.environ.get("CCHC_OIDC_ISSUER", "")
+OIDC_CLIENT_ID = os.environ.get("CCHC_OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = os.environ.get("CCHC_OIDC_CLIENT_SECRET", "")
+OIDC_SCOPE = os.environ.get("CCHC_OIDC_SCOPE", "openid profile")
+# the claim carrying the personal ID number / enterprise code: VNeID's claim names are not public, set it from the
+# provider's integration documents
+OIDC_ID_NUMBER_CLAIM = os.environ.get("CCHC_OIDC_ID_NUMBER_CLAIM", "id_number")
+OIDC_ACCOUNT_TYPE_CLAIM = os.environ.get("CCHC_OIDC_ACCOUNT_TYPE_CLAIM", "account_type")
+OIDC_FAKE_ISSUER = os.environ.get("CCHC_OIDC_FAKE_ISSUER", "https://dinh-danh-gia-lap.cchc.invalid")
+
+# National public-service portal synchronisation (cchc.portalsync): "fake" (local fake portal), "http"
+# (PORTALSYNC_URL, PORTALSYNC_TOKEN; protocol not public, see docs/integrations.md) or "off" (events wait).
+PORTALSYNC_MODE = os.environ.get("CCHC_PORTALSYNC", "fake").strip().lower()
+PORTALSYNC_URL = os.environ.get("CCHC_PORTALSYNC_URL", "")
+PORTALSYNC_TOKEN = os.environ.get("CCHC_PORTALSYNC_TOKEN", "")

@@ -21,6 +21,11 @@ from cchc.settings import *  # noqa: F403
 from cchc.settings import env_bool
 
 DEBUG = False
+# the local fake identity provider lets anyone pick an identity: never in production (off unless "real")
+if OIDC_MODE == "fake":  # noqa: F405
+    OIDC_MODE = "off"
+if PORTALSYNC_MODE == "fake":  # noqa: F405 — a fake portal would report a sync that never happened
+    PORTALSYNC_MODE = "off"
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -30,6 +30,7 @@ DEMO_BUILDERS = [
     "cchc.inspections.demo",
     "cchc.integrations.demo",
     "cchc.commendations.demo",
+    "cchc.portalsync.demo",
 ]
 
 

@@ -11,11 +11,21 @@ def home(request):
     return render(request, "core/home.html", {})
 
 
+# Other ways to log in, shown under the password form: callables(request) -> (label, url) or None, appended by
+# higher apps from AppConfig.ready() (cchc.identity: national electronic identity). Core never imports them.
+LOGIN_OPTIONS: list = []
+
+
 class LoginView(auth_views.LoginView):
     """Đăng nhập, with wrong passwords limited per account and address (cchc.core.loginlimit)."""
 
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["login_options"] = [opt for opt in (f(self.request) for f in LOGIN_OPTIONS) if opt]
+        return ctx
 
     def post(self, request, *args, **kwargs):
         from .loginlimit import LoginAttempt

@@ -60,6 +60,7 @@ from .models import (
     ResultChannel,
 )
 from .selectors import is_settled_late, step_finished_on_time
+from .signals import dossier_changed
 
 LOCAL_TZ = ZoneInfo(getattr(settings, "TIME_ZONE", "Asia/Ho_Chi_Minh"))
 TOKEN_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed without confusion
@@ -443,6 +444,8 @@ def dossier_receive(
         from .issuance import document_snapshot
 
         document_snapshot(dossier, "receipt", actor=actor, at=dossier.received_at)
+        dossier_changed.send(sender=Dossier, dossier=dossier, action="receive", from_state="", to_state=dossier.status,
+                             at=dossier.received_at, actor=actor)
     dossier.missing_documents = missing
     return dossier
 
@@ -757,6 +760,8 @@ def dossier_transition(
         audit_record(actor=actor, action=f"dossier.{action}", obj=d, from_state=tr.from_state, to_state=tr.to_state,
                      reason=reason, data=data, at=at if at < now else None)
         _snapshot_issued(d, action, actor=actor, at=at, apology=letter if action == wf.APOLOGISE else None)
+        dossier_changed.send(sender=Dossier, dossier=d, action=action, from_state=tr.from_state, to_state=tr.to_state,
+                             at=at, actor=actor)
     return d
 
 

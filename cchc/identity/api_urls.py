@@ -1,0 +1,1 @@
+urlpatterns: list = []  # identity has pages only (browser redirects); no API endpoints

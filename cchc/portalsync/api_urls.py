@@ -1,0 +1,1 @@
+urlpatterns: list = []  # the reconciliation is a page and a CLI command (cchc portalsync reconcile --json)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cchc.commendations",
     "cchc.identity",
     "cchc.portalsync",
+    "cchc.feedback",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,11 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "cchc.units.models.UnitKind",
         "DossierStatusEnum": "cchc.dossiers.workflow.STATUS_CHOICES",
         "DocumentKindEnum": "cchc.dossiers.models.DossierDocument.KIND_CHOICES",
+        "FeedbackKindEnum": "cchc.feedback.models.Kind",
+        "FeedbackChannelEnum": "cchc.feedback.models.Channel",
+        "ChannelEnum": "cchc.dossiers.models.Channel",  # the dossier channel keeps its name
+        "FeedbackStatusEnum": "cchc.feedback.models.Status",
+        "FeedbackSubjectEnum": "cchc.feedback.models.Subject",
     },
 }
 
@@ -230,6 +236,11 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 # Key of the audit chain's HMAC hashes and signed checkpoint (cchc.core.audit); kept outside the database.
 # Empty: derived from SECRET_KEY. Set it in production and never change it (old events would fail to verify).
 AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+
+# Phản ánh, kiến nghị (docs/feedback.md): working days to classify/transfer and to answer, counted after the day of
+# receipt. UNCONFIRMED against Decree 20/2008/NĐ-CP as amended by 92/2017/NĐ-CP, hence settings.
+FEEDBACK_CLASSIFY_WORKING_DAYS = int(os.environ.get("CCHC_FEEDBACK_CLASSIFY_DAYS", "2"))
+FEEDBACK_ANSWER_WORKING_DAYS = int(os.environ.get("CCHC_FEEDBACK_ANSWER_DAYS", "10"))
 # Proxies whose X-Forwarded-For is believed (IPs or networks, comma-separated); none by default, so the
 # throttles and the login limit count per REMOTE_ADDR (cchc.core.clientip).
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]

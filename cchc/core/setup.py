@@ -31,6 +31,7 @@ DEMO_BUILDERS = [
     "cchc.integrations.demo",
     "cchc.commendations.demo",
     "cchc.portalsync.demo",
+    "cchc.feedback.demo",
 ]
 
 

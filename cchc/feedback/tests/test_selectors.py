@@ -89,3 +89,18 @@ def test_report_section_shape_and_figures(world, file_one):
     for t in s["tables"]:
         assert set(t) == {"title", "columns", "rows"}
         assert all(len(r) == len(t["columns"]) for r in t["rows"])
+
+
+def test_index_metric_provider_is_registered_and_counts_per_unit(world, file_one):
+    from cchc.indices import metrics
+
+    p = metrics.get("feedback_answered_on_time_rate")
+    assert p is not None and p.unit == "%"
+    a = routed(world, file_one(at=vn(2026, 3, 2)), unit=world["justice"])
+    _answer(world, a, vn(2026, 3, 3))
+
+    class Cycle:
+        year = 2026
+
+    got = p.fn(Cycle(), [world["justice"].pk, world["building"].pk, world["province"].pk])
+    assert got == {world["justice"].pk: Decimal("100.0"), world["building"].pk: None, world["province"].pk: Decimal("100.0")}

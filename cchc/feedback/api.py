@@ -118,7 +118,7 @@ class PublicFeedbackSerializer(serializers.ModelSerializer):
                   "answered_on", "published_at"]
 
 
-class IssueSerializer(serializers.Serializer):
+class DialogueIssueSerializer(serializers.Serializer):
     raised_by = serializers.CharField(required=False, allow_blank=True, max_length=255)
     content = serializers.CharField()
     answer = serializers.CharField(required=False, allow_blank=True)
@@ -130,7 +130,7 @@ class IssueSerializer(serializers.Serializer):
         return fb.code if fb is not None else None
 
 
-class FollowUpSerializer(serializers.Serializer):
+class DialogueFollowUpSerializer(serializers.Serializer):
     content = serializers.CharField()
     unit = serializers.CharField(help_text="Mã đơn vị thực hiện")
     deadline = serializers.DateField()
@@ -144,8 +144,8 @@ class FollowUpSerializer(serializers.Serializer):
 class DialogueSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code", help_text="Mã đơn vị tổ chức")
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    issues = IssueSerializer(many=True, required=False)
-    follow_ups = FollowUpSerializer(many=True, required=False)
+    issues = DialogueIssueSerializer(many=True, required=False)
+    follow_ups = DialogueFollowUpSerializer(many=True, required=False)
 
     class Meta:
         model = Dialogue

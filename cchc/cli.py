@@ -9,6 +9,7 @@ Platform commands (stable; `--json` prints machine-readable output on stdout):
   cchc audit verify
   cchc setup                         migrate and load reference data (idempotent)
   cchc demo                          build the demo province (idempotent)
+  cchc backup -o FILE | restore FILE  database + uploaded files, one archive, either database
   cchc serve [--workers N ...]       production web server (gunicorn, settings from the environment)
   cchc integrations selftest [--json] [--only NAME]   contract checks of the outside-system adapters
 Anything else is passed to Django's management commands with the settings preset:
@@ -40,6 +41,8 @@ PLATFORM_COMMANDS = {
     "audit": "cchc.core.cli",
     "setup": "cchc.core.cli",
     "demo": "cchc.core.cli",
+    "backup": "cchc.core.cli",
+    "restore": "cchc.core.cli",
     "serviceindex": "cchc.serviceindex.cli",
     "portalsync": "cchc.portalsync.cli",
     "serve": "cchc.core.serve",

@@ -1,4 +1,4 @@
-"""`cchc setup`, `cchc demo`, `cchc audit verify`."""
+"""`cchc setup`, `cchc demo`, `cchc audit verify`, `cchc backup -o FILE`, `cchc restore FILE`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,16 @@ def register(sub) -> None:
     v = asub.add_parser("verify", help="check the hash chain of the audit log")
     v.add_argument("--json", action="store_true")
     v.set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("backup", help="database + uploaded files into one archive (restorable on either database)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore an archive of `cchc backup` into an empty database")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_restore)
 
 
 def cmd_setup(args) -> int:
@@ -70,3 +80,29 @@ def cmd_audit_verify(args) -> int:
     if not report.ok:
         raise CliError(f"audit chain broken at #{report.first_bad_seq}: {report.problem}", code=1)
     return 0
+
+
+def cmd_backup(args) -> int:
+    from .backup import backup
+
+    report = backup(args.output)
+    if args.json:
+        emit_json(report.as_dict())
+    else:
+        print(f"Đã sao lưu vào {report.file}: {report.tables} bảng, {report.rows} dòng, {report.files} tệp "
+              f"({report.archive_bytes} byte).")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .backup import restore
+    from .setup import migrate_if_needed
+
+    migrate_if_needed(stdout=sys.stderr)  # a brand-new database gets its tables first
+    report = restore(args.file)
+    if args.json:
+        emit_json(report.as_dict())
+    else:
+        print(f"Đã khôi phục từ {report.file}: {report.tables} bảng, {report.rows} dòng, {report.files} tệp; "
+              f"chuỗi nhật ký {'toàn vẹn' if report.audit.get('ok') else 'BỊ PHÁ VỠ'} ({report.audit.get('checked')} bản ghi).")
+    return 0 if report.audit.get("ok") else 1

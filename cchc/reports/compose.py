@@ -78,6 +78,11 @@ def _call(entry: registry.Entry, province, period: ReportPeriod) -> dict:
             "tables": list(data.get("tables") or []), "source_title": data.get("title", "")}
 
 
+def _is_number(value) -> bool:
+    """Numbers are right-aligned in tables; text (names, bases, decisions) stays left."""
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
 def _signed(key: str) -> bool:
     return key.endswith("_change")
 
@@ -101,7 +106,7 @@ def compose(*, province, period: ReportPeriod, entries: list[registry.Entry] | N
             figures.append(f)
         for t in section["tables"]:
             cols = list(t.get("columns") or [])
-            t = {**t, "cells": [[format_cell(c, cols[i] if i < len(cols) else "") for i, c in enumerate(row)]
+            t = {**t, "cells": [[{"t": format_cell(c, cols[i] if i < len(cols) else ""), "n": _is_number(c)} for i, c in enumerate(row)]
                                 for row in t.get("rows") or []]}
             if t.get("appendix"):
                 t["reference"] = f"Phụ lục {_roman(len(appendix_tables) + 1)}"

@@ -116,7 +116,8 @@ def _para(container, text: str = "", *, bold=False, italic=False, size=None, ali
     return p
 
 
-def _data_table(doc, columns: list[str], cells: list[list[str]], *, numbered: bool = False) -> None:
+def _data_table(doc, columns: list[str], cells: list[list], *, numbered: bool = False) -> None:
+    """A bordered table; cells are strings or compose's {"t": text, "n": is a number} (numbers right-aligned)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
@@ -131,13 +132,13 @@ def _data_table(doc, columns: list[str], cells: list[list[str]], *, numbered: bo
         run.font.size = Pt(10)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for n, row in enumerate(cells, start=1):
-        values = ([str(n)] if numbered else []) + list(row)
+        values = ([{"t": str(n), "n": True}] if numbered else []) + [c if isinstance(c, dict) else {"t": str(c), "n": None} for c in row]
         tr = table.add_row().cells
         for i, v in enumerate(values):
             tr[i].text = ""
-            run = tr[i].paragraphs[0].add_run(str(v))
+            run = tr[i].paragraphs[0].add_run(v["t"])
             run.font.size = Pt(10)
-            if NUMERIC.fullmatch(str(v)):
+            if v["n"] or (v["n"] is None and NUMERIC.fullmatch(v["t"])):
                 tr[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _para(doc, space_after=2)
 

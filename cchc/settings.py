@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "cchc.identity",
     "cchc.portalsync",
     "cchc.feedback",
+
+    "cchc.programme",
 ]
 
 MIDDLEWARE = [
@@ -275,3 +277,8 @@ OIDC_FAKE_ISSUER = os.environ.get("CCHC_OIDC_FAKE_ISSUER", "https://dinh-danh-gi
 PORTALSYNC_MODE = os.environ.get("CCHC_PORTALSYNC", "fake").strip().lower()
 PORTALSYNC_URL = os.environ.get("CCHC_PORTALSYNC_URL", "")
 PORTALSYNC_TOKEN = os.environ.get("CCHC_PORTALSYNC_TOKEN", "")
+
+# Kế hoạch CCHC: plan-issue deadline as MM-DD of the year before the plan year (province rule; each plan keeps its own
+# editable deadline), and how many days before a task's deadline its head is reminded.
+PROGRAMME_PLAN_DEADLINE = os.environ.get("CCHC_PLAN_DEADLINE", "12-31")
+PROGRAMME_REMIND_DAYS = int(os.environ.get("CCHC_PLAN_REMIND_DAYS", "7"))

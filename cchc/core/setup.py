@@ -32,6 +32,7 @@ DEMO_BUILDERS = [
     "cchc.commendations.demo",
     "cchc.portalsync.demo",
     "cchc.feedback.demo",
+    "cchc.programme.demo",
 ]
 
 

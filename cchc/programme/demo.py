@@ -151,7 +151,7 @@ def build(ctx: dict, *, stdout=None) -> None:
         plan = services.plan_create(unit=unit, year=2026, actor=actor, title=f"Kế hoạch cải cách hành chính năm 2026 của {unit.name}")
         # one commune issued its plan late (after 31/12/2025): the index figure "plan issued on time" is 0 for it
         issued = date(2026, 1, 12) if i == len(units) - 1 and communes else date(2025, 12, 20 + i)
-        suffix = "KH-UBND" if unit in communes else f"KH-S{unit.code.split('-')[-1][:4]}"
+        suffix = "KH-UBND" if unit in communes else {"noivu": "KH-SNV", "tuphap": "KH-STP"}.get(unit.code.split("-")[-1].lower(), "KH")
         services.plan_issue(plan=plan, actor=actor, number=f"{30 + 7 * i}/{suffix}", issued_on=issued)
         for field, content, kind, (m, d), output in UNIT_TASKS:
             task = services.task_create(plan=plan, actor=actor, content=content, kind=kind, unit=unit, deadline=date(2026, m, d),

@@ -45,7 +45,7 @@ class PlanListApi(APIView):
     """Kế hoạch CCHC trong phạm vi của người dùng; tạo kế hoạch (dự thảo)."""
 
     @extend_schema(operation_id="plans_list", parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", str)],
-                   responses={200: s.PlanSerializer(many=True), 403: ErrorSerializer})
+                   responses={200: s.ReformPlanSerializer(many=True), 403: ErrorSerializer})
     def get(self, request):
         qs = selectors.plans_visible(request.user).select_related("unit", "issuing_unit")
         year = request.query_params.get("year")
@@ -55,40 +55,40 @@ class PlanListApi(APIView):
             qs = qs.filter(year=int(year))
         if request.query_params.get("unit"):
             qs = qs.filter(unit__code=request.query_params["unit"])
-        return Response(s.PlanSerializer(qs[:500], many=True).data)
+        return Response(s.ReformPlanSerializer(qs[:500], many=True).data)
 
-    @extend_schema(operation_id="plans_create", request=s.PlanWriteSerializer, responses={201: s.PlanDetailSerializer, **ERRORS})
+    @extend_schema(operation_id="plans_create", request=s.PlanWriteSerializer, responses={201: s.ReformPlanDetailSerializer, **ERRORS})
     def post(self, request):
         data = validated(s.PlanWriteSerializer, request.data)
         for f in ("unit", "year"):
             if data.get(f) in (None, ""):
                 raise DomainError(f"{f}: bắt buộc nhập.", code="required", field=f)
         plan = services.plan_create(actor=request.user, **_plain(data))
-        return Response(s.PlanDetailSerializer(plan).data, status=status.HTTP_201_CREATED)
+        return Response(s.ReformPlanDetailSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
 class PlanDetailApi(APIView):
-    @extend_schema(operation_id="plans_retrieve", responses={200: s.PlanDetailSerializer, 404: ErrorSerializer})
+    @extend_schema(operation_id="plans_retrieve", responses={200: s.ReformPlanDetailSerializer, 404: ErrorSerializer})
     def get(self, request, pk: int):
-        return Response(s.PlanDetailSerializer(_plan(request.user, pk)).data)
+        return Response(s.ReformPlanDetailSerializer(_plan(request.user, pk)).data)
 
-    @extend_schema(operation_id="plans_update", request=s.PlanWriteSerializer, responses={200: s.PlanDetailSerializer, **ERRORS})
+    @extend_schema(operation_id="plans_update", request=s.PlanWriteSerializer, responses={200: s.ReformPlanDetailSerializer, **ERRORS})
     def patch(self, request, pk: int):
         _plan(request.user, pk)
         data = validated(s.PlanWriteSerializer, request.data, partial=True)
         data.pop("unit", None), data.pop("year", None)
         plan = services.plan_update(plan=pk, actor=request.user, expected_version=data.get("version"), **_plain(data))
-        return Response(s.PlanDetailSerializer(plan).data)
+        return Response(s.ReformPlanDetailSerializer(plan).data)
 
 
 class PlanIssueApi(APIView):
-    @extend_schema(operation_id="plans_issue", request=s.PlanIssueSerializer, responses={200: s.PlanDetailSerializer, **ERRORS})
+    @extend_schema(operation_id="plans_issue", request=s.PlanIssueSerializer, responses={200: s.ReformPlanDetailSerializer, **ERRORS})
     def post(self, request, pk: int):
         _plan(request.user, pk)
         data = validated(s.PlanIssueSerializer, request.data)
         plan = services.plan_issue(plan=pk, actor=request.user, number=data["number"], issued_on=data["issued_on"],
                                    expected_version=data.get("version"))
-        return Response(s.PlanDetailSerializer(plan).data)
+        return Response(s.ReformPlanDetailSerializer(plan).data)
 
 
 class PlanTaskCreateApi(APIView):

@@ -54,7 +54,7 @@ class TaskDetailSerializer(TaskSerializer):
     reports = ProgressReportSerializer(many=True)
 
 
-class PlanSerializer(serializers.Serializer):
+class ReformPlanSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     unit = serializers.CharField(source="unit.code")
     unit_name = serializers.CharField(source="unit.name")
@@ -69,7 +69,7 @@ class PlanSerializer(serializers.Serializer):
     version = serializers.IntegerField()
 
 
-class PlanDetailSerializer(PlanSerializer):
+class ReformPlanDetailSerializer(ReformPlanSerializer):
     tasks = TaskSerializer(many=True)
 
 

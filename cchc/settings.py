@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cchc.feedback",
 
     "cchc.programme",
+    "cchc.counters",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "public_lookup": os.environ.get("CCHC_PUBLIC_LOOKUP_RATE", "30/min"),
         "anon": "120/min",
+        "queue_issue": os.environ.get("CCHC_QUEUE_ISSUE_RATE", "60/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -11,7 +11,7 @@ from cchc.surveys import index_pages
 admin.site.site_header = "Quản trị hệ thống CCHC"
 admin.site.site_title = "Quản trị CCHC"
 
-APPS = ["units", "accounts", "calendar", "catalog", "dossiers", "indices", "surveys", "serviceindex", "integrations", "inspections", "reports", "commendations", "identity", "portalsync", "feedback", "programme"]
+APPS = ["units", "accounts", "calendar", "catalog", "dossiers", "indices", "surveys", "serviceindex", "integrations", "inspections", "reports", "commendations", "identity", "portalsync", "feedback", "programme", "counters"]
 
 # The index section (indices:) = the index engine's pages + the national-index pages that live in surveys
 # (the higher app); composed here, the only place that may know both.

@@ -33,6 +33,7 @@ DEMO_BUILDERS = [
     "cchc.portalsync.demo",
     "cchc.feedback.demo",
     "cchc.programme.demo",
+    "cchc.counters.demo",
 ]
 
 

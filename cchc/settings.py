@@ -284,3 +284,7 @@ PORTALSYNC_TOKEN = os.environ.get("CCHC_PORTALSYNC_TOKEN", "")
 # editable deadline), and how many days before a task's deadline its head is reminded.
 PROGRAMME_PLAN_DEADLINE = os.environ.get("CCHC_PLAN_DEADLINE", "12-31")
 PROGRAMME_REMIND_DAYS = int(os.environ.get("CCHC_PLAN_REMIND_DAYS", "7"))
+
+# The province this installation serves (its code): the default of public pages such as /cong-khai/. Empty: the
+# province whose staff use the platform.
+PLATFORM_PROVINCE = os.environ.get("CCHC_PROVINCE", "").strip()

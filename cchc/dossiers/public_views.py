@@ -29,6 +29,33 @@ def _provinces():
     return list(Unit.objects.filter(kind=UnitKind.PROVINCE, is_active=True).order_by("name"))
 
 
+def _default_province(provinces):
+    """The province a visitor without ?tinh= sees: CCHC_PROVINCE (settings.PLATFORM_PROVINCE) when set, else the
+    province whose staff use this platform (most staff accounts; cached a day), else the first by name — not an
+    empty page of a province that has no data here."""
+    from django.conf import settings
+
+    from cchc.accounts.models import Role, User
+
+    if not provinces:
+        return None
+    by_code = {p.code: p for p in provinces}
+    code = getattr(settings, "PLATFORM_PROVINCE", "")
+    if code in by_code:
+        return by_code[code]
+    code = cache.get("cong-khai:default-province")
+    if code is None:
+        counts: dict[str, int] = {}
+        for unit_code, province_code in (User.objects.exclude(role=Role.CITIZEN).exclude(unit=None)
+                                         .values_list("unit__code", "unit__province__code")):
+            key = province_code or unit_code
+            counts[key] = counts.get(key, 0) + 1
+        ranked = sorted((c for c in counts if c in by_code), key=lambda c: (-counts[c], c))
+        code = ranked[0] if ranked else ""
+        cache.set("cong-khai:default-province", code, CACHE_SECONDS)
+    return by_code.get(code) or provinces[0]
+
+
 def _row(name, r) -> dict:
     on_time = r["settled_early"] + r["settled_on_time"]
     return {"name": name, "received": r["received_new"], "settled": r["settled"], "on_time": on_time,
@@ -70,7 +97,7 @@ def transparency_figures(province, *, as_of) -> dict:
 def public_transparency(request):
     """Công khai: no login; ?tinh=<code> picks the province; ?xuat=xlsx exports both tables."""
     provinces = _provinces()
-    province = next((p for p in provinces if p.code == request.GET.get("tinh")), None) or (provinces[0] if provinces else None)
+    province = next((p for p in provinces if p.code == request.GET.get("tinh")), None) or _default_province(provinces)
     as_of = timezone.localdate() - timedelta(days=1)
     data = None
     if province is not None:

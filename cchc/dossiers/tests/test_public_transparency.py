@@ -75,3 +75,16 @@ def test_xlsx_export_has_both_tables(client, world, three):
     assert wb.sheetnames == ["Theo đơn vị", "Theo lĩnh vực"]
     last = list(wb["Theo đơn vị"].iter_rows(values_only=True))[-1]
     assert last[:6] == ("Toàn tỉnh", 3, 2, 1, 1, 50.0)
+
+
+def test_a_visitor_without_a_choice_sees_the_province_this_platform_serves(client, world, settings):
+    """Not the first province by name ("Tỉnh Khác" sorts before "Tỉnh Thử nghiệm" and has one officer here):
+    the province whose staff use the platform, or CCHC_PROVINCE when the installation names it."""
+    from django.core.cache import cache
+
+    settings.PLATFORM_PROVINCE = ""
+    cache.clear()
+    assert client.get("/cong-khai/").context["province"].code == world["province"].code
+    settings.PLATFORM_PROVINCE = world["other_province"].code
+    assert client.get("/cong-khai/").context["province"].code == world["other_province"].code
+    assert client.get(f"/cong-khai/?tinh={world['province'].code}").context["province"].code == world["province"].code

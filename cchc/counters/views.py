@@ -109,6 +109,13 @@ def online(request):
                 return redirect("counters:online_ticket", pk=ticket.pk)
     days = [today + timedelta(days=i) for i in range(services.BOOKING_DAYS_AHEAD + 1)]
     slot_rows = selectors.slots(group=group, day=day) if group else []
+    if group and not (request.GET.get("day") or request.POST.get("day")) and not any(r["available"] for r in slot_rows):
+        # no day chosen and nothing left today (a weekend, a holiday, after hours): open on the first day with a free slot
+        for d in days[1:]:
+            rows = selectors.slots(group=group, day=d)
+            if any(r["available"] for r in rows):
+                day, slot_rows = d, rows
+                break
     mine = Ticket.objects.filter(citizen=request.user, day__gte=today).select_related("group", "centre").order_by("day", "appointment_start")[:10]
     return render(request, "counters/online.html", {
         "centres": centres, "centre": centre, "groups": groups, "group": group, "day": day, "days": days,

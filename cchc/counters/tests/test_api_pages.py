@@ -138,3 +138,18 @@ def test_slots_api_validates_its_parameters(client, w):
     assert client.get(f"/api/v1/queue/centres/{code}/slots/", {"group": w["a"].pk, "day": "bad"}).json()["field"] == "day"
     assert client.get(f"/api/v1/queue/centres/{code}/slots/", {"day": "2026-12-07"}).json()["field"] == "group"
     assert client.get(f"/api/v1/queue/centres/{code}/slots/", {"group": w["a"].pk, "day": date(2026, 12, 6).isoformat()}).json() == []
+
+
+def test_online_booking_without_a_chosen_day_opens_on_the_first_day_with_a_free_slot(client, w):
+    """Today made a day off (as a Sunday or a holiday would be): the page does not open on an empty day."""
+    from cchc.calendar.services import calendar_cache_clear
+
+    HolidayOverride.objects.create(date=timezone.localdate(), is_working_day=False, name="Nghỉ (kiểm thử)", province=w["province"])
+    calendar_cache_clear()
+    client.force_login(w["citizen"])
+    page = client.get("/dich-vu-cong/lay-so/", {"centre": w["centre"].code, "group": w["a"].pk})
+    day = page.context["day"]
+    assert day > timezone.localdate() and any(r["available"] for r in page.context["slots"])
+    chosen = client.get("/dich-vu-cong/lay-so/", {"centre": w["centre"].code, "group": w["a"].pk,
+                                                  "day": timezone.localdate().isoformat()})
+    assert chosen.context["day"] == timezone.localdate() and chosen.context["slots"] == []  # a chosen day is kept

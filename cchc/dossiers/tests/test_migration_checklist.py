@@ -16,10 +16,19 @@ AFTER = [("dossiers", "0005_checklist_cleanup"), ("catalog", "0007_checklist_ver
 @pytest.mark.django_db(transaction=True)
 def test_required_documents_become_checklist_version_1_and_links_survive():
     executor = MigrationExecutor(connection)
-    others = [n for n in executor.loader.graph.leaf_nodes() if n[0] not in ("dossiers", "catalog")]
+    graph = executor.loader.graph
+    reachable = {n for target in BEFORE for n in graph.forwards_plan(target)}
+
+    def needs_later(leaf) -> bool:
+        """An app whose migrations need a dossiers/catalog migration after BEFORE (a higher app built on the
+        newer schema) is taken to zero for the test, else the plan would mix backwards and forwards steps."""
+        return any(n[0] in ("dossiers", "catalog") and n not in reachable for n in graph.forwards_plan(leaf))
+
+    others = [n if not needs_later(n) else (n[0], None)
+              for n in graph.leaf_nodes() if n[0] not in ("dossiers", "catalog")]
     before, after = BEFORE + others, AFTER + others
     executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
+    apps = executor.loader.project_state([n for n in before if n[1]]).apps
     Unit = apps.get_model("units", "Unit")
     Procedure = apps.get_model("catalog", "Procedure")
     ProvinceProcedure = apps.get_model("catalog", "ProvinceProcedure")
@@ -45,7 +54,7 @@ def test_required_documents_become_checklist_version_1_and_links_survive():
 
         executor = MigrationExecutor(connection)
         executor.migrate(after)
-        apps = executor.loader.project_state(after).apps
+        apps = executor.loader.project_state([n for n in after if n[1]]).apps
         Checklist = apps.get_model("catalog", "Checklist")
         ChecklistItem = apps.get_model("catalog", "ChecklistItem")
         Dossier = apps.get_model("dossiers", "Dossier")

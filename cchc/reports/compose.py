@@ -30,8 +30,10 @@ def format_value(value, unit: str = "", *, signed: bool = False) -> str:
     """A figure as it is printed: 12.345 hồ sơ; 92,31%; 12/63; +3 bậc; "chưa có số liệu" for None."""
     if value is None:
         return "chưa có số liệu"
-    if isinstance(value, bool) or isinstance(value, str):
-        text = str(value)
+    if isinstance(value, bool):  # a yes/no figure ("Ban hành kế hoạch đúng hạn") reads as a word, never True/False
+        text = "Có" if value else "Không"
+    elif isinstance(value, str):
+        text = value
     elif isinstance(value, int):
         text = format_vn(value, 0, signed=signed)
     elif unit == "%":

@@ -52,7 +52,26 @@ def _metric_fn(key: str):
     return provide
 
 
+def indicator_5_2(province, start: dt.date, end: dt.date, unit=None):
+    """Decision 766 indicator 5.2 (PAKN xử lý đúng hạn hoặc đang trong hạn) from the platform's feedback:
+    (answered on time + open and not yet due) ÷ (received − rejected) in the period, as of its end (or today).
+    A unit view counts the feedback routed to the unit or below it. None — the index falls back to the entered
+    figure — when nothing in scope was received in the period (never a made-up 100 %)."""
+    from cchc.accounts.permissions import descendant_ids
+
+    from . import selectors
+
+    unit_ids = None if unit is None or unit.pk == province.pk else descendant_ids([unit.pk])
+    s = selectors.satisfaction_inputs(province, start, end, unit_ids=unit_ids)
+    if not s["received"]:
+        return None
+    return {"numerator": s["handled_in_time"], "denominator": s["received"], "source": "feedback"}
+
+
 def register_all() -> None:
+    inputs = _optional("cchc.serviceindex.inputs")
+    if inputs is not None and hasattr(inputs, "register_provider"):
+        inputs.register_provider("5.2", indicator_5_2)
     metrics = _optional("cchc.indices.metrics")
     if metrics is not None and hasattr(metrics, "register"):
         for metric, (label, key) in METRICS.items():

@@ -104,3 +104,21 @@ def test_index_metric_provider_is_registered_and_counts_per_unit(world, file_one
 
     got = p.fn(Cycle(), [world["justice"].pk, world["building"].pk, world["province"].pk])
     assert got == {world["justice"].pk: Decimal("100.0"), world["building"].pk: None, world["province"].pk: Decimal("100.0")}
+
+
+def test_766_indicator_5_2_is_served_from_feedback_for_the_province_and_a_unit(world, file_one):
+    from cchc.feedback import hooks
+    from cchc.serviceindex import inputs
+
+    assert inputs.PROVIDERS["5.2"] is hooks.indicator_5_2
+    on_time = routed(world, file_one(at=vn(2026, 3, 2)))        # due 16/03, answered that day: on time
+    _answer(world, on_time, vn(2026, 3, 16, 17))
+    late = routed(world, file_one(at=vn(2026, 3, 2)))           # answered 17/03: late
+    _answer(world, late, vn(2026, 3, 17, 8))
+    routed(world, file_one(at=vn(2026, 3, 25)), unit=world["commune"])  # due 08/04: open, still in time at 31/03
+    # (1 on time + 1 open not due) ÷ 3 received
+    assert hooks.indicator_5_2(world["province"], START, END) == {"numerator": 2, "denominator": 3, "source": "feedback"}
+    assert hooks.indicator_5_2(world["province"], START, END, unit=world["justice"]) == {
+        "numerator": 1, "denominator": 2, "source": "feedback"}
+    assert hooks.indicator_5_2(world["province"], START, END, unit=world["building"]) is None  # nothing routed there
+    assert hooks.indicator_5_2(world["province"], dt.date(2026, 5, 1), dt.date(2026, 5, 31)) is None  # empty period

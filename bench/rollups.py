@@ -34,14 +34,7 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def _timed(fn, repeat: int) -> tuple[list[float], object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t)
-    return times, out
+from bench.lib.leader import figure_readers, same_figures, timed  # noqa: E402
 
 
 def main() -> None:  # noqa: PLR0915
@@ -84,12 +77,11 @@ def main() -> None:  # noqa: PLR0915
             pass
         built = time.perf_counter() - started
         print(f"demo built in {built:.0f} s")
-    from django.db.models import Count
     from django.test import Client
     from django.utils import timezone
 
     from cchc.accounts.models import User
-    from cchc.dossiers import rollups, selectors
+    from cchc.dossiers import rollups
     from cchc.units.models import Unit
 
     n = Dossier.objects.count()
@@ -102,44 +94,20 @@ def main() -> None:  # noqa: PLR0915
     user = User.objects.get(username="lanhdao")
     now = timezone.now()
     today = timezone.localdate()
-    d_from, d_to = today.replace(month=1, day=1), today
-    scope = selectors.scope_unit_ids(user)
-    extra = {"row_unit": selectors.row_unit_expression(scope)}
-    args_ = {"user": user, "date_from": d_from, "date_to": d_to, "now": now}
+    from_rollups, by_group_by = figure_readers(user, today=today, now=now)
 
-    def from_rollups():
-        total = rollups.rollup_statistics(group_by=(), **args_)
-        rows = rollups.rollup_statistics(group_by=(), extra_groups=extra, **args_)
-        monthly = rollups.monthly_series(user=user, date_from=d_from, date_to=d_to)
-        return total, rows, monthly
-
-    def by_group_by():
-        total = selectors.dossier_statistics(group_by=(), **args_)
-        rows = selectors.dossier_statistics(group_by=(), extra_groups=extra, **args_)
-        aggregates = {}
-        for i, (_, m_from, m_to) in enumerate(selectors.month_bounds(d_from, d_to)):
-            m_start, m_end = selectors.period_bounds(m_from, m_to)
-            f = selectors.statistic_filters(m_start, m_end, now=now)
-            aggregates.update({f"n{i}": Count("pk", filter=f["received_new"]), f"s{i}": Count("pk", filter=f["settled"]),
-                               f"l{i}": Count("pk", filter=f["settled_late"])})
-        start, end = selectors.period_bounds(d_from, d_to)
-        monthly = selectors.dossiers_for_user(user).filter(received_at__lt=end).aggregate(**aggregates)
-        return total, rows, monthly
-
-    r_times, (r_total, r_rows, r_monthly) = _timed(from_rollups, args.repeat)
-    g_times, (g_total, g_rows, g_monthly) = _timed(by_group_by, max(1, min(args.repeat, 3)))
-    same = (r_total == g_total and {r["row_unit"]: r for r in r_rows if r["received"] or r["settled"]}
-            == {r["row_unit"]: r for r in g_rows if r["received"] or r["settled"]}
-            and r_monthly["settled"] == [g_monthly[f"s{i}"] or 0 for i in range(len(r_monthly["settled"]))])
+    r_times, r_figures = timed(from_rollups, args.repeat)
+    g_times, g_figures = timed(by_group_by, max(1, min(args.repeat, 3)))
+    same = same_figures(r_figures, g_figures)
     client = Client()
     client.force_login(user)
-    x_times, response = _timed(lambda: client.get("/mot-cua/thong-ke/?xuat=xlsx"), 3)
+    x_times, response = timed(lambda: client.get("/mot-cua/thong-ke/?xuat=xlsx"), 3)
     assert response.status_code == 200, response.status_code
-    p_times, response = _timed(lambda: client.get("/mot-cua/thong-ke/"), 3)
+    p_times, response = timed(lambda: client.get("/mot-cua/thong-ke/"), 3)
     assert response.status_code == 200, response.status_code
     result = {
         "dossiers": n, "database": connection.vendor, "cores": os.cpu_count(), "python": platform.python_version(),
-        "period": f"{d_from}..{d_to}", "rollup_rows": rebuilt["rows"], "unit_rollup_rows": rebuilt["unit_rows"],
+        "period": f"{today.replace(month=1, day=1)}..{today}", "rollup_rows": rebuilt["rows"], "unit_rollup_rows": rebuilt["unit_rows"],
         "rollup_best_s": round(min(r_times), 4), "rollup_median_s": round(statistics.median(r_times), 4),
         "groupby_best_s": round(min(g_times), 4), "groupby_median_s": round(statistics.median(g_times), 4),
         "ratio": round(min(g_times) / min(r_times), 1), "same_figures": bool(same),

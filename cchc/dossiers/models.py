@@ -523,8 +523,9 @@ ROLLUP_FLOW_FIELDS = (
     "received_paid_online", "settled", "settled_early", "settled_on_time", "settled_late",
     "settled_with_electronic_result", "settled_working_seconds", "returned", "returned_late", "rejected", "withdrawn",
     "supplemented", "supplement_requests", "pauses_started", "apology_issued", "apology_issued_late",
+    "settled_digitised_with_result", "settled_dissatisfied", "settled_elapsed_seconds",
 )
-ROLLUP_STATE_FIELDS = ("open_delta", "overdue_delta")
+ROLLUP_STATE_FIELDS = ("open_delta", "overdue_delta", "dissatisfied_open_delta")
 ROLLUP_FIELDS = ROLLUP_FLOW_FIELDS + ROLLUP_STATE_FIELDS
 
 
@@ -565,6 +566,12 @@ class RollupCounters(models.Model):
     apology_issued_late = models.IntegerField(default=0, verbose_name="hồ sơ có phiếu xin lỗi lập khi đã quá hạn")
     open_delta = models.IntegerField(default=0, verbose_name="thay đổi số đang giải quyết")
     overdue_delta = models.IntegerField(default=0, verbose_name="thay đổi số đang quá hạn")
+    # Chỉ số 766 (serviceindex): 4.2, 5.4, 2.2
+    settled_digitised_with_result = models.IntegerField(default=0, verbose_name="đã giải quyết, số hóa và có kết quả điện tử")
+    settled_dissatisfied = models.IntegerField(default=0, verbose_name="đã giải quyết, người dân không hài lòng")
+    settled_elapsed_seconds = models.BigIntegerField(
+        default=0, verbose_name="tổng thời gian từ tiếp nhận đến có kết quả (giây lịch)")
+    dissatisfied_open_delta = models.IntegerField(default=0, verbose_name="thay đổi số đang giải quyết bị đánh giá không hài lòng")
 
     class Meta:
         abstract = True

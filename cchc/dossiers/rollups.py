@@ -30,10 +30,12 @@ from django.utils import timezone
 from . import workflow as wf
 from .models import (
     ROLLUP_FIELDS,
+    ROLLUP_FLOW_FIELDS,
     ApologyLetter,
     Channel,
     Dossier,
     DossierPause,
+    DossierRating,
     DossierRollup,
     PauseKind,
     PaymentStatus,
@@ -76,6 +78,22 @@ class Snapshot:
     working_seconds: int  # processing time in working seconds (settled dossiers), pauses excluded
     pauses: tuple  # ((kind, started_at), ...)
     letters: tuple  # ((issued_at, issued_late), ...)
+    dissatisfied: bool = False  # selectors.Q_DISSATISFIED: the applicant's overall rating ≤ DISSATISFIED_MAX_RATING
+
+
+def elapsed_seconds(received_at: datetime, settled_at: datetime) -> int:
+    """Thời gian giải quyết theo ngày lịch (766 indicator 2.2): whole seconds from receipt to result (floor).
+
+    The one definition: the rollup counter `settled_elapsed_seconds` sums it, and the live oracle
+    (serviceindex.inputs) sums the same function; average days = Σ ÷ 86,400 ÷ settled."""
+    return (settled_at - received_at) // timedelta(seconds=1)
+
+
+def is_dissatisfied(overall) -> bool:
+    """selectors.Q_DISSATISFIED for one rating value (None: not rated)."""
+    from .selectors import DISSATISFIED_MAX_RATING
+
+    return overall is not None and overall <= DISSATISFIED_MAX_RATING
 
 
 def _local_day(t: datetime, tz) -> date:
@@ -94,10 +112,13 @@ def _working_seconds(*, province_id, received_at, settled_at, paused_seconds: in
     return max(0, cal.working_seconds_between(received_at, settled_at) - int(paused_seconds or 0))
 
 
-def snapshot(d: Dossier, *, pauses=None, letters=None, calendars: dict | None = None) -> Snapshot:
-    """The dossier as the statistics see it now (`pauses`/`letters` given by bulk readers, else queried)."""
+def snapshot(d: Dossier, *, pauses=None, letters=None, rating=False, calendars: dict | None = None) -> Snapshot:
+    """The dossier as the statistics see it now (`pauses`/`letters`/`rating` (overall value or None) given by bulk
+    readers, else queried)."""
     if d.received_at is None:  # counts nowhere (contribution() ignores the rest)
-        pauses, letters = (), ()
+        pauses, letters, rating = (), (), None
+    if rating is False:
+        rating = DossierRating.objects.filter(dossier_id=d.pk).values_list("overall", flat=True).first()
     if pauses is None:
         pauses = list(DossierPause.objects.filter(dossier_id=d.pk).values_list("kind", "started_at", "working_seconds"))
     if letters is None:
@@ -111,7 +132,7 @@ def snapshot(d: Dossier, *, pauses=None, letters=None, calendars: dict | None = 
         closed_at=d.closed_at, paused_since=d.paused_since, has_electronic_documents=bool(d.has_electronic_documents),
         has_electronic_result=bool(d.has_electronic_result), fee_amount=int(d.fee_amount or 0),
         payment_status=d.payment_status, working_seconds=ws,
-        pauses=tuple((k, s) for k, s, _ in pauses), letters=tuple(letters),
+        pauses=tuple((k, s) for k, s, _ in pauses), letters=tuple(letters), dissatisfied=is_dissatisfied(rating),
     )
 
 
@@ -156,6 +177,13 @@ def contribution(s: Snapshot | None, tz=None) -> tuple[dict, dict]:
             add(day, "settled_with_electronic_result")
         if s.working_seconds:
             add(day, "settled_working_seconds", s.working_seconds)
+        if s.has_electronic_result and s.has_electronic_documents:  # 4.2: Q_ELECTRONIC_RESULT & Q_ELECTRONIC_DOCUMENTS
+            add(day, "settled_digitised_with_result")
+        if s.dissatisfied:  # 5.4: settled & Q_DISSATISFIED
+            add(day, "settled_dissatisfied")
+        elapsed = elapsed_seconds(s.received_at, s.settled_at)
+        if elapsed:
+            add(day, "settled_elapsed_seconds", elapsed)
     if s.returned_at is not None:
         day = _local_day(s.returned_at, tz)
         add(day, "returned")
@@ -174,6 +202,8 @@ def contribution(s: Snapshot | None, tz=None) -> tuple[dict, dict]:
             add(closed_day + timedelta(days=1), field, -1)
 
     interval("open_delta", received_day + timedelta(days=1))
+    if s.dissatisfied:  # 5.4: open at the cut-off & Q_DISSATISFIED (a rating is an attribute, not an event)
+        interval("dissatisfied_open_delta", received_day + timedelta(days=1))
     paused_before_due = s.paused_since is not None and s.due_at is not None and s.paused_since <= s.due_at
     if s.due_at is not None and not paused_before_due:  # q_overdue_at: open, due before D, clock not stopped
         interval("overdue_delta", max(received_day, _local_day(s.due_at, tz)) + timedelta(days=1))
@@ -358,9 +388,10 @@ def rebuild(*, province=None, date_from: date | None = None, date_to: date | Non
             letters = defaultdict(list)
             for did, at, late in ApologyLetter.objects.filter(dossier_id__in=part).values_list("dossier_id", "issued_at", "issued_late"):
                 letters[did].append((at, late))
+            ratings = dict(DossierRating.objects.filter(dossier_id__in=part).values_list("dossier_id", "overall"))
             for values in Dossier.objects.filter(pk__in=part).values_list(*fields):
                 row = dict(zip(fields, values, strict=True))
-                s = _snapshot_from_row(row, pauses.get(row["pk"], []), letters.get(row["pk"], []), calendars)
+                s = _snapshot_from_row(row, pauses.get(row["pk"], []), letters.get(row["pk"], []), ratings.get(row["pk"]), calendars)
                 rows, reps = contribution(s, tz)
                 for k, v in rows.items():
                     if not in_range(k[1]):
@@ -405,8 +436,8 @@ def rebuild(*, province=None, date_from: date | None = None, date_to: date | Non
             "date_to": date_to.isoformat() if date_to else None}
 
 
-def _snapshot_from_row(row: dict, pauses, letters, calendars) -> Snapshot:
-    return snapshot(SimpleNamespace(**row), pauses=pauses, letters=letters, calendars=calendars)
+def _snapshot_from_row(row: dict, pauses, letters, rating, calendars) -> Snapshot:
+    return snapshot(SimpleNamespace(**row), pauses=pauses, letters=letters, rating=rating, calendars=calendars)
 
 
 # ------------------------------------------------------------------------------------------ reads
@@ -420,10 +451,10 @@ FLOW_NAMES = ("received_new", "settled", "settled_early", "settled_on_time", "se
               "supplemented", "rejected", "withdrawn", "apology_issued", "apology_issued_late", "received_online",
               "received_with_electronic_documents", "settled_with_electronic_result")
 EXTRA_FLOWS = ("received_fee_bearing", "received_paid_online", "settled_working_seconds", "supplement_requests",
-               "pauses_started")
+               "pauses_started", "settled_digitised_with_result", "settled_dissatisfied", "settled_elapsed_seconds")
 
 
-def _scope(qs, *, units=None, user=None, procedure=None, channel=None, where=None):
+def _scope(qs, *, units=None, user=None, procedure=None, channel=None, where=None, procedure_field=None):
     """The filters of dossier_statistics on a rollup table or the dossier table (same field names).
 
     The viewer's scope is `dossiers_for_user` (receiving or handling unit in scope) written as two IN lists of
@@ -444,6 +475,8 @@ def _scope(qs, *, units=None, user=None, procedure=None, channel=None, where=Non
                     Q(scope_u__in=ids) | Q(scope_h__in=ids))
     if procedure is not None:
         qs = qs.filter(procedure=procedure)
+    if procedure_field:
+        qs = qs.filter(procedure__field=procedure_field)
     if channel:
         qs = qs.filter(channel=channel)
     if where is not None:
@@ -472,13 +505,18 @@ def rollup_statistics(
     extra_groups: dict | None = None,
     where: Q | None = None,
     extra: bool = False,
+    procedure_field: str | None = None,
 ) -> list[dict]:
     """`selectors.dossier_statistics` from the rollups: same arguments, same rows, same figures.
 
     Reads UnitRollup when neither procedure nor channel is asked for (by group or filter), else DossierRollup.
     `extra=True` adds received_fee_bearing, received_paid_online, settled_working_seconds, supplement_requests
-    and pauses_started (figures the live selector does not compute). Groups whose every figure is 0 are left
-    out, as the live query (which only sees dossiers that count somewhere) does.
+    and pauses_started (figures the live selector does not compute), and the 766 index's figures
+    settled_digitised_with_result, settled_dissatisfied, settled_elapsed_seconds and in_process_dissatisfied
+    (open at the cut-off and rated dissatisfied). `procedure_field` keeps the procedures of one lĩnh vực
+    (reads DossierRollup). `where` must hold only fields the rollup tables share with Dossier (province, unit,
+    handling_unit; procedure only with a procedure filter). Groups whose every figure is 0 are left out, as
+    the live query (which only sees dossiers that count somewhere) does.
     """
     from cchc.core.errors import DomainError
 
@@ -493,7 +531,7 @@ def rollup_statistics(
     now = now or timezone.now()
     tz = timezone.get_default_timezone()
     start, end = period_bounds(date_from, date_to)
-    fine = bool(procedure is not None or channel or {"procedure", "channel"} & set(group_by))
+    fine = bool(procedure is not None or channel or procedure_field or {"procedure", "channel"} & set(group_by))
     model = DossierRollup if fine else UnitRollup
     if now >= end:  # the states at the end of the period: sum of deltas of days ≤ the day after date_to
         state_day, tail_from = date_to + timedelta(days=1), None
@@ -503,7 +541,8 @@ def rollup_statistics(
     value_fields: dict[str, str] = {}
     for g in group_by:
         value_fields.update(GROUP_FIELDS[g])
-    scope = {"units": units, "user": user, "procedure": procedure, "channel": channel, "where": where}
+    scope = {"units": units, "user": user, "procedure": procedure, "channel": channel, "where": where,
+             "procedure_field": procedure_field}
 
     def grouped(qs, aggregates: dict) -> list[dict]:
         fields = dict(value_fields)
@@ -521,6 +560,8 @@ def rollup_statistics(
     wanted = [(name, name, date_from, date_to) for name in flows] + [
         ("carried_over", "open_delta", None, date_from), ("open_at", "open_delta", None, state_day),
         ("overdue_at", "overdue_delta", None, state_day)]
+    if extra:
+        wanted.append(("dissatisfied_at", "dissatisfied_open_delta", None, state_day))
     merged: dict = {}
 
     def merge(keys: dict, values: dict, sign: int = 1) -> None:
@@ -564,12 +605,18 @@ def rollup_statistics(
         tail = _scope(Dossier.objects.filter(pk__in=_changed_between(tail_from, now), received_at__isnull=False), **scope)
         from django.db.models import Count
 
+        from .selectors import Q_DISSATISFIED
+
         tail_aggr = {"open_now": Count("pk", filter=q_open_at(now)), "open_then": Count("pk", filter=q_open_at(tail_from)),
                      "overdue_now": Count("pk", filter=q_overdue_at(now)),
                      "overdue_then": Count("pk", filter=q_overdue_at(tail_from))}
+        if extra:
+            tail_aggr["dissatisfied_now"] = Count("pk", filter=q_open_at(now) & Q_DISSATISFIED)
+            tail_aggr["dissatisfied_then"] = Count("pk", filter=q_open_at(tail_from) & Q_DISSATISFIED)
         for keys, r in grouped(tail, tail_aggr):
             merge(keys, {"open_at": (r["open_now"] or 0) - (r["open_then"] or 0),
-                         "overdue_at": (r["overdue_now"] or 0) - (r["overdue_then"] or 0)})
+                         "overdue_at": (r["overdue_now"] or 0) - (r["overdue_then"] or 0),
+                         "dissatisfied_at": (r.get("dissatisfied_now") or 0) - (r.get("dissatisfied_then") or 0)})
     out = []
     for k, v in merged.items():
         item = dict(k)
@@ -578,6 +625,8 @@ def rollup_statistics(
         item["carried_over"] = v.get("carried_over", 0)
         item["in_process_overdue"] = v.get("overdue_at", 0)
         item["in_process_not_due"] = v.get("open_at", 0) - item["in_process_overdue"]
+        if extra:
+            item["in_process_dissatisfied"] = v.get("dissatisfied_at", 0)
         if group_by or extra_groups:
             if not any(item[name] for name in COUNT_NAMES):
                 continue
@@ -591,10 +640,23 @@ def rollup_statistics(
         out.append(item)
     if not group_by and not extra_groups and not out:
         out = [{**{n: 0 for n in COUNT_NAMES}, "received": 0, "in_process": 0, "on_time_rate": None, "late_rate": None,
-                "online_share": None, "digitised_documents_share": None, "electronic_result_share": None}]
+                "online_share": None, "digitised_documents_share": None, "electronic_result_share": None,
+                **({n: 0 for n in (*EXTRA_FLOWS, "in_process_dissatisfied")} if extra else {})}]
     keys = list(value_fields) + list(extra_groups or {})
     out.sort(key=lambda r: tuple((r.get(k) is None, r.get(k) if r.get(k) is not None else "") for k in keys))
     return out
+
+
+def procedures_with(counter: str, *, date_from: date, date_to: date, where: Q | None = None,
+                    procedure_field: str | None = None) -> set[int]:
+    """Ids of the procedures with `counter` > 0 summed over the days of [date_from, date_to] (DossierRollup), e.g.
+    "≥ 1 online dossier received in the period" = procedures_with("received_online", …): one grouped read."""
+    if counter not in ROLLUP_FLOW_FIELDS:
+        raise ValueError(f"procedures_with: {counter!r} is not a flow counter.")
+    qs = _scope(DossierRollup.objects.filter(day__gte=date_from, day__lte=date_to), where=where,
+                procedure_field=procedure_field)
+    rows = qs.values("procedure_id").annotate(n=Sum(counter)).filter(n__gt=0).order_by()
+    return {r["procedure_id"] for r in rows}
 
 
 def monthly_series(*, user, date_from: date, date_to: date, units=None) -> dict:

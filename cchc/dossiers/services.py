@@ -1026,12 +1026,13 @@ def dossier_rate(*, code: str, token: str, overall, aspects: dict | None = None,
         raise DomainError("comment: tối đa 2000 ký tự.", code="max_length", field="comment")
     with transaction.atomic():
         found = public_dossier(code=code, token=token)
-        d = Dossier.objects.select_for_update().get(pk=found.pk)
+        d = rollups.track(Dossier.objects.select_for_update().get(pk=found.pk))
         if d.status not in (wf.RETURNED, wf.RETURNED_LATE):
             raise ConflictError("Chỉ đánh giá được sau khi đã nhận kết quả.", code="not_returned")
         if DossierRating.objects.filter(dossier=d).exists():
             raise ConflictError("Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.", code="already_rated")
         rating = DossierRating.objects.create(dossier=d, overall=overall_value, comment=comment, **values)
+        rollups.sync(d)  # 766 indicator 5.4 counts dissatisfied dossiers from the rollups
         audit_record(actor="citizen", action="dossier.rate", obj=d, from_state=d.status, to_state=d.status,
                      data={"overall": overall_value, **{k: v for k, v in values.items() if v is not None}})
     return rating

@@ -75,22 +75,18 @@ class Figures:
 
     def __init__(self, scope: inputs.Scope, period: Period, now: datetime):
         self.scope, self.period, self.now = scope, period, now
-        self._dossiers = self._procedures = self._time = None
+        self._dossiers = self._procedures = None
 
     def get(self, key: str):
-        if key in DOSSIER_KEYS:
+        if key in DOSSIER_KEYS or key in TIME_KEYS:  # one rollup read for both families
             if self._dossiers is None:
-                self._dossiers = inputs.dossier_counts(self.scope, self.period.date_from, self.period.date_to, now=self.now)
+                self._dossiers = inputs.dossier_figures(self.scope, self.period.date_from, self.period.date_to, now=self.now)
             return self._dossiers[key]
         if key in PROCEDURE_KEYS:
             if self._procedures is None:
                 self._procedures = inputs.procedure_counts(self.scope, self.period.date_from, self.period.date_to,
                                                            on_date=publication_date(self.period, self.now))
             return self._procedures[key]
-        if key in TIME_KEYS:
-            if self._time is None:
-                self._time = inputs.settlement_days(self.scope, self.period.date_from, self.period.date_to)
-            return self._time[0] if key == "settlement_days" else self._time[1]
         raise KeyError(key)
 
 

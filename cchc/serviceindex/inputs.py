@@ -1,10 +1,12 @@
 """Every dossier-derived input of the 766 index, in ONE module (đầu vào từ hồ sơ).
 
 The index (compute.py), its drill-down and the early warning read the platform only through the functions
-here. Today they aggregate the live dossier table through the dossier selectors (`cchc.dossiers.selectors`,
-the one definition of on time / late / overdue / online / digitised / paid online); when the rollup tables
-land, only this file changes to read them. Nothing here defines a statistic of its own: every predicate is
-composed from the selectors' named Q objects.
+here. The per-period figures (dossier_counts, settlement_days, the "procedures with a dossier" sets) read the
+rollup tables (`cchc.dossiers.rollups`), never scanning the dossier table; the same figures computed from the
+dossier table through the dossier selectors (`cchc.dossiers.selectors`, the one definition of on time / late /
+overdue / online / digitised / paid online) stay here as `live_*`, the oracle the tests compare with
+(`live_oracle()`). The drill-down to individual dossiers (dossiers_costing_points) and the early warning's
+list are listings: they read dossiers, with the same Q objects. Nothing here defines a statistic of its own.
 
 Scope (phạm vi): a province, optionally narrowed to a unit subtree and/or a procedure field (lĩnh vực).
 A dossier belongs to a unit when that unit handles it, or received it and has not handed it over yet
@@ -14,6 +16,8 @@ A dossier belongs to a unit when that unit handles it, or received it and has no
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -88,15 +92,105 @@ def _period_dossiers(scope: Scope, start, end):
     )
 
 
+# ------------------------------------------------------------------------------------------ per-period figures
+# Read from the rollup tables (cchc.dossiers.rollups: per day × unit × procedure × channel counters kept in the
+# same transaction as each dossier change). The live versions below (`live_*`) scan the dossier table with the
+# selectors' Q objects: they are the test oracle (`live_oracle()`), the drill-down's definition of the same
+# figures, and nothing else reads them.
+
+_LIVE: ContextVar[bool] = ContextVar("serviceindex_live_oracle", default=False)
+
+
+@contextmanager
+def live_oracle():
+    """Within the block every per-period figure is computed from the dossier table (the oracle), not the
+    rollups: the equality test and bench/serviceindex.py run compute() both ways."""
+    token = _LIVE.set(True)
+    try:
+        yield
+    finally:
+        _LIVE.reset(token)
+
+
+def _unit_scope_q(scope: Scope) -> Q:
+    """_dossier_scope_q without the procedure field: valid on Dossier and on the rollup tables (where the
+    handling unit is never empty, so the second branch never matches there)."""
+    return _dossier_scope_q(Scope(province=scope.province, unit_ids=scope.unit_ids))
+
+
+RESPONSIBLE_UNIT = Coalesce("handling_unit_id", "unit_id")
+
+
+def _counts_from_rollup_row(r: dict) -> dict:
+    """The 766 figures as sums of rollup counters (docs/rollups.md "766 index"). `handled` is the OR of
+    disjoint sets (a dossier settled in the period is closed at its settled instant, so it is not open at the
+    cut-off), hence a sum; likewise in time, late or overdue, dissatisfied."""
+    out = {
+        "handled": r["settled"] + r["in_process_not_due"] + r["in_process_overdue"],
+        "handled_in_time": r["settled_early"] + r["settled_on_time"] + r["in_process_not_due"],
+        "settled": r["settled"],
+        "settled_late": r["settled_late"],
+        "in_process_overdue": r["in_process_overdue"],
+        "late_or_overdue": r["settled_late"] + r["in_process_overdue"],
+        "dissatisfied": r["settled_dissatisfied"] + r["in_process_dissatisfied"],
+        "received_new": r["received_new"],
+        "received_online": r["received_online"],
+        "settled_with_electronic_result": r["settled_with_electronic_result"],
+        "settled_digitised_with_result": r["settled_digitised_with_result"],
+        "fee_charged": r["received_fee_bearing"],
+        "paid_online": r["received_paid_online"],
+    }
+    out["handled_without_complaint"] = out["handled"] - out["late_or_overdue"] - out["dissatisfied"]
+    return out
+
+
+def _rollup_rows(scope: Scope, date_from: date, date_to: date, now: datetime, by_unit: bool) -> list[dict]:
+    from cchc.dossiers import rollups
+
+    return rollups.rollup_statistics(
+        date_from=date_from, date_to=date_to, group_by=(), now=now, where=_unit_scope_q(scope),
+        procedure_field=scope.field, extra=True, extra_groups={"resp_unit": RESPONSIBLE_UNIT} if by_unit else None)
+
+
+def dossier_figures(scope: Scope, date_from: date, date_to: date, *, now: datetime | None = None) -> dict:
+    """Every per-period dossier figure of the index in one read: dossier_counts() plus "settlement_days"
+    (Decimal, calendar days summed) and "settled_count" (2.2)."""
+    now = now or timezone.now()
+    if _LIVE.get():
+        days, n = live_settlement_days(scope, date_from, date_to)
+        return {**live_dossier_counts(scope, date_from, date_to, now=now), "settlement_days": days, "settled_count": n}
+    [row] = _rollup_rows(scope, date_from, date_to, now, False)
+    return {**_counts_from_rollup_row(row), "settlement_days": Decimal(row["settled_elapsed_seconds"]) / Decimal(86400),
+            "settled_count": row["settled"]}
+
+
 def dossier_counts(scope: Scope, date_from: date, date_to: date, *, now: datetime | None = None,
                    by_unit: bool = False) -> dict:
-    """Counts of every 766 dossier statistic for the scope and period (one aggregate query).
+    """Counts of every 766 dossier statistic for the scope and period, from the rollups.
 
     by_unit=True: {responsible unit id: counts}, the responsible unit being the handling unit, else the
-    receiving unit (Coalesce(handling_unit, unit)); the caller folds units into their parents.
-    Also returns "handled_without_complaint" (5.4) = handled − late_or_overdue − dissatisfied (the
-    transcription's 100 % − (overdue rate + dissatisfied rate), the two rates summed).
+    receiving unit (Coalesce(handling_unit, unit)); the caller folds units into their parents. Units with no
+    figure at all are left out. Also returns "handled_without_complaint" (5.4) = handled − late_or_overdue −
+    dissatisfied (the transcription's 100 % − (overdue rate + dissatisfied rate), the two rates summed).
     """
+    now = now or timezone.now()
+    if _LIVE.get():
+        return live_dossier_counts(scope, date_from, date_to, now=now, by_unit=by_unit)
+    rows = _rollup_rows(scope, date_from, date_to, now, by_unit)
+    if not by_unit:
+        return _counts_from_rollup_row(rows[0])
+    return {r["resp_unit"]: _counts_from_rollup_row(r) for r in rows}
+
+
+def settlement_days(scope: Scope, date_from: date, date_to: date) -> tuple[Decimal, int]:
+    """2.2 thời gian giải quyết trung bình: (total calendar days from receipt to result, settled count)."""
+    f = dossier_figures(scope, date_from, date_to)
+    return f["settlement_days"], f["settled_count"]
+
+
+def live_dossier_counts(scope: Scope, date_from: date, date_to: date, *, now: datetime | None = None,
+                        by_unit: bool = False) -> dict:
+    """dossier_counts() from the dossier table (one aggregate query): the oracle."""
     start, end = _bounds(date_from, date_to)
     now = now or timezone.now()
     flt = _filters(start, end, now)
@@ -110,19 +204,21 @@ def dossier_counts(scope: Scope, date_from: date, date_to: date, *, now: datetim
 
     if not by_unit:
         return finish(qs.aggregate(**aggregates))
-    rows = qs.annotate(resp_unit=Coalesce("handling_unit_id", "unit_id")).values("resp_unit").annotate(**aggregates).order_by()
+    rows = qs.annotate(resp_unit=RESPONSIBLE_UNIT).values("resp_unit").annotate(**aggregates).order_by()
     return {r["resp_unit"]: finish(r) for r in rows}
 
 
-def settlement_days(scope: Scope, date_from: date, date_to: date) -> tuple[Decimal, int]:
-    """2.2 thời gian giải quyết trung bình: (total calendar days from receipt to result, settled count)."""
+def live_settlement_days(scope: Scope, date_from: date, date_to: date) -> tuple[Decimal, int]:
+    """settlement_days() from the dossier table: Σ rollups.elapsed_seconds ÷ 86,400 over the settled."""
+    from cchc.dossiers.rollups import elapsed_seconds
+
     start, end = _bounds(date_from, date_to)
-    total = Decimal(0)
+    total = 0
     n = 0
     for received, settled in _period_dossiers(scope, start, end).filter(ds.q_settled_in(start, end)).values_list("received_at", "settled_at"):
-        total += Decimal((settled - received).total_seconds()) / Decimal(86400)
+        total += elapsed_seconds(received, settled)
         n += 1
-    return total, n
+    return Decimal(total) / Decimal(86400), n
 
 
 # ------------------------------------------------------------------------------------------ procedures
@@ -149,14 +245,24 @@ def _publications(scope: Scope, on_date: date):
 ONLINE_LEVELS = ("partial", "full")
 
 
-def _procedures_with_dossier(scope: Scope, start, end, extra: Q) -> set[int]:
-    """Ids of procedures with ≥ 1 dossier received in the period in the scope matching `extra` (one DISTINCT)."""
-    dossiers = Dossier.objects.filter(_dossier_scope_q(scope)).filter(ds.q_received_new(start, end) & extra)
-    return set(dossiers.values_list("procedure_id", flat=True).distinct())
+# received-day counter of the rollups ↔ the selectors' Q it counts (among dossiers received in the period)
+PROCEDURE_USE = {"received_online": ds.Q_ONLINE, "received_fee_bearing": ds.Q_FEE_CHARGED}
+
+
+def _procedures_with_dossier(scope: Scope, date_from: date, date_to: date, counter: str) -> set[int]:
+    """Ids of procedures with ≥ 1 dossier received in the period in the scope counted by `counter` (rollups:
+    Σ counter > 0 per procedure; live oracle: one DISTINCT over the dossiers matching PROCEDURE_USE[counter])."""
+    if _LIVE.get():
+        start, end = _bounds(date_from, date_to)
+        dossiers = Dossier.objects.filter(_dossier_scope_q(scope)).filter(ds.q_received_new(start, end) & PROCEDURE_USE[counter])
+        return set(dossiers.values_list("procedure_id", flat=True).distinct())
+    from cchc.dossiers import rollups
+
+    return rollups.procedures_with(counter, date_from=date_from, date_to=date_to, where=_unit_scope_q(scope),
+                                   procedure_field=scope.field)
 
 
 def _procedure_sets(scope: Scope, date_from: date, date_to: date, on_date: date) -> dict[str, set[int]]:
-    start, end = _bounds(date_from, date_to)
     rows = list(_publications(scope, on_date).values_list("procedure_id", "online_level", "fee_amount"))
     in_force = {r[0] for r in rows}
     online = {r[0] for r in rows if r[1] in ONLINE_LEVELS}
@@ -164,9 +270,9 @@ def _procedure_sets(scope: Scope, date_from: date, date_to: date, on_date: date)
     return {
         "procedures_in_force": in_force,
         "procedures_online": online,
-        "online_services_used": online & _procedures_with_dossier(scope, start, end, ds.Q_ONLINE),
+        "online_services_used": online & _procedures_with_dossier(scope, date_from, date_to, "received_online"),
         "fee_procedures": fee,
-        "fee_procedures_with_fee_dossiers": fee & _procedures_with_dossier(scope, start, end, ds.Q_FEE_CHARGED),
+        "fee_procedures_with_fee_dossiers": fee & _procedures_with_dossier(scope, date_from, date_to, "received_fee_bearing"),
     }
 
 

@@ -261,6 +261,11 @@ LOGGING = {
 # Outside systems (payment gateway, postal carrier, …): CCHC_INTEGRATION_<ADAPTER>_<KEY>; default backend "fake"
 # (the local fake). See docs/integrations.md and cchc.integrations.registry.
 INTEGRATIONS = envconf.integrations_from_env(os.environ)
+# Notices to the applicant (cchc.integrations.notices): CCHC_SMS = fake | esms | off, CCHC_ZALO = fake | zns | off —
+# shorthands of CCHC_INTEGRATION_SMS_BACKEND / CCHC_INTEGRATION_ZALO_BACKEND (keys, template ids: CCHC_INTEGRATION_*).
+for _adapter in ("sms", "zalo"):
+    if os.environ.get(f"CCHC_{_adapter.upper()}", "").strip():
+        INTEGRATIONS.setdefault(_adapter, {}).setdefault("backend", os.environ[f"CCHC_{_adapter.upper()}"].strip().lower())
 # Log in with the national electronic identity (OpenID Connect, cchc.identity, docs/integrations.md).
 # CCHC_OIDC: "fake" (local fake provider: development, tests, demo; refused by settings_production), "real", "off".
 OIDC_MODE = os.environ.get("CCHC_OIDC", "fake").strip().lower()

@@ -19,6 +19,24 @@ class Role(models.TextChoices):
 STAFF_ROLES = {r for r in Role if r != Role.CITIZEN}
 
 
+class NoticeChannel(models.TextChoices):
+    """Kênh nhận thông báo hồ sơ (thư điện tử, tin nhắn SMS, Zalo)."""
+
+    EMAIL = "email", "Thư điện tử"
+    SMS = "sms", "Tin nhắn SMS"
+    ZALO = "zalo", "Zalo"
+
+
+def default_notice_channels(*, email: str, phone: str) -> list[str]:
+    """Kênh mặc định: e-mail when known, plus SMS when a phone is known (Zalo only by the citizen's choice)."""
+    chosen = []
+    if email:
+        chosen.append(NoticeChannel.EMAIL.value)
+    if phone:
+        chosen.append(NoticeChannel.SMS.value)
+    return chosen
+
+
 class User(AbstractUser):
     """Người dùng. Staff have a unit and a staff role; citizens have role CITIZEN and no unit."""
 
@@ -37,6 +55,12 @@ class User(AbstractUser):
         help_text="Xã/phường nơi cư trú (người dân): nơi nộp mặc định cho thủ tục cấp xã. Không cấp quyền gì.",
     )
 
+    notice_channels = models.CharField(
+        max_length=40, blank=True, verbose_name="kênh nhận thông báo",
+        help_text="Các kênh nhận thông báo hồ sơ, cách nhau bởi dấu phẩy (email, sms, zalo). Để trống: mặc định "
+                  "(e-mail và SMS khi có số điện thoại).",
+    )
+
     class Meta:
         verbose_name = "tài khoản"
         verbose_name_plural = "tài khoản"
@@ -48,6 +72,12 @@ class User(AbstractUser):
     @property
     def is_system_admin(self) -> bool:
         return self.is_superuser or self.role == Role.SYSTEM_ADMIN
+
+    def notice_channel_list(self) -> list[str]:
+        """The citizen's chosen notice channels, or the default (e-mail + SMS when a phone is known)."""
+        if self.notice_channels.strip():
+            return [c for c in self.notice_channels.split(",") if c in NoticeChannel.values]
+        return default_notice_channels(email=self.email, phone=self.phone)
 
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username

@@ -110,6 +110,38 @@ def user_update_profile(*, user: User, actor: User, full_name: str, phone: str =
 
 
 @transaction.atomic
+def user_set_notice_channels(*, user: User, actor: User, channels: list[str]) -> User:
+    """Chọn kênh nhận thông báo hồ sơ (e-mail / SMS / Zalo) of the acting user; each channel needs its contact:
+    e-mail needs an e-mail address, SMS and Zalo a phone number. An empty choice is refused (at least one channel)."""
+    from .models import NoticeChannel
+
+    if actor.pk != user.pk and not actor.is_system_admin:
+        from cchc.core.errors import ForbiddenError
+
+        raise ForbiddenError("Bạn chỉ được sửa hồ sơ của chính mình.")
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    chosen = []
+    for c in channels:
+        c = (c or "").strip().lower()
+        if c not in NoticeChannel.values:
+            raise DomainError(f"notice_channels: kênh “{c}” không hợp lệ; dùng email, sms hoặc zalo.", code="invalid", field="notice_channels")
+        if c not in chosen:
+            chosen.append(c)
+    if not chosen:
+        raise DomainError("notice_channels: chọn ít nhất một kênh nhận thông báo.", code="required", field="notice_channels")
+    if NoticeChannel.EMAIL in chosen and not locked.email:
+        raise DomainError("notice_channels: nhận qua e-mail cần khai báo địa chỉ e-mail.", code="no_email", field="notice_channels")
+    if (NoticeChannel.SMS in chosen or NoticeChannel.ZALO in chosen) and not locked.phone:
+        raise DomainError("notice_channels: nhận qua SMS hoặc Zalo cần khai báo số điện thoại.", code="no_phone", field="notice_channels")
+    order = [c for c in NoticeChannel.values if c in chosen]
+    before = locked.notice_channel_list()
+    locked.notice_channels = ",".join(order)
+    locked.save(update_fields=["notice_channels"])
+    audit_record(actor=actor, action="accounts.notice_channels", obj=locked, data={"before": before, "after": order})
+    return locked
+
+
+@transaction.atomic
 def user_create(
     *, username: str, role: str, unit_code: str = "", password: str = "", full_name: str = "", actor=None,
     is_superuser: bool = False,

@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 
 from cchc.core.errors import DomainError
 
+from .models import NoticeChannel
 from .selectors import user_me
-from .services import citizen_register, user_update_profile
+from .services import citizen_register, user_set_notice_channels, user_update_profile
 
 
 def register(request):
@@ -42,7 +43,15 @@ def register(request):
 def profile(request):
     """Hồ sơ tài khoản: who I am, my role, unit and scope; edit name and contact details."""
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("form") == "notices":
+        try:
+            user_set_notice_channels(user=request.user, actor=request.user, channels=request.POST.getlist("notice_channels"))
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, "Đã lưu kênh nhận thông báo.")
+            return redirect("accounts:profile")
+    elif request.method == "POST":
         p = request.POST
         try:
             user_update_profile(user=request.user, actor=request.user, full_name=p.get("full_name", ""),
@@ -53,5 +62,7 @@ def profile(request):
             messages.success(request, "Đã lưu hồ sơ.")
             return redirect("accounts:profile")
     request.user.refresh_from_db()
-    return render(request, "accounts/profile.html", {"me": user_me(request.user), "error": error},
+    chosen = request.user.notice_channel_list()
+    channels = [{"value": v, "label": label, "checked": v in chosen} for v, label in NoticeChannel.choices]
+    return render(request, "accounts/profile.html", {"me": user_me(request.user), "error": error, "channels": channels},
                   status=400 if error else 200)

@@ -405,6 +405,7 @@ def _detail_context(request, d: Dossier, *, forms_by_action=None, action_error=N
         "audit": _audit_trail(d), "action_error": action_error, "pdfs": pdfs,
         "rating": getattr(d, "rating", None) if hasattr(d, "rating") else None,
         "lookup_url": _lookup_url(request),
+        "extra_sections": [fn(request, d) for fn in DETAIL_SECTIONS],
     }
 
 
@@ -446,6 +447,16 @@ def handover_picker(request, code: str):
         officer_q=request.GET.get("officer_q", "").strip(), page=request.GET.get("trang") or 1,
     )
     return render(request, "dossiers/_handover_picker.html", {"d": d, "p": ctx})
+
+
+# Sections higher apps add to the dossier page (callable(request, dossier) -> HTML), registered from their
+# AppConfig.ready() (the dossier app never imports them), e.g. the applicant notices of cchc.integrations.
+DETAIL_SECTIONS: list = []
+
+
+def register_detail_section(fn) -> None:
+    if fn not in DETAIL_SECTIONS:
+        DETAIL_SECTIONS.append(fn)
 
 
 @staff_required

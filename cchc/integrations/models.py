@@ -85,3 +85,62 @@ class PostalEvent(models.Model):
 
     def __str__(self):
         return f"{self.shipment_id}: {self.status} {self.at:%d/%m/%Y %H:%M}"
+
+
+class NoticeKind(models.TextChoices):
+    """Loại thông báo gửi người nộp hồ sơ."""
+
+    RECEIVED = "received", "Đã tiếp nhận hồ sơ"
+    SUPPLEMENT = "supplement", "Yêu cầu bổ sung hồ sơ"
+    RESULT_READY = "result_ready", "Đã có kết quả"
+    APOLOGY = "apology", "Thư xin lỗi, hẹn lại ngày trả"
+
+
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued", "Chờ gửi"
+    SENT = "sent", "Đã gửi"
+    DELIVERED = "delivered", "Đã đến máy người nhận"
+    FAILED = "failed", "Không gửi được"
+
+
+class Notice(models.Model):
+    """Thông báo cho người nộp hồ sơ: one event of a dossier (received, supplement needed, result ready, apology),
+    written in the transaction of the dossier change; each channel is a NoticeDelivery."""
+
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="notices", verbose_name="hồ sơ")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices, verbose_name="loại thông báo")
+    key = models.CharField(max_length=80, unique=True, verbose_name="khóa chống trùng")
+    params = models.JSONField(default=dict, verbose_name="tham số")
+    created_at = models.DateTimeField(verbose_name="thời điểm phát sinh")
+
+    class Meta:
+        verbose_name = "thông báo người nộp"
+        verbose_name_plural = "thông báo người nộp"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.key} ({self.get_kind_display()})"
+
+
+class NoticeDelivery(models.Model):
+    """Một lần gửi thông báo qua một kênh (notice × channel, at most one), with its delivery status and retries."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries", verbose_name="thông báo")
+    channel = models.CharField(max_length=10, verbose_name="kênh")
+    recipient = models.CharField(max_length=255, verbose_name="người nhận (e-mail / số điện thoại)")
+    status = models.CharField(max_length=10, choices=DeliveryState.choices, default=DeliveryState.QUEUED, db_index=True, verbose_name="trạng thái")
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name="số lần gửi")
+    next_attempt_at = models.DateTimeField(db_index=True, verbose_name="lần gửi tiếp theo")
+    provider_id = models.CharField(max_length=80, blank=True, db_index=True, verbose_name="mã tin tại nhà cung cấp")
+    last_error = models.CharField(max_length=500, blank=True, verbose_name="lỗi gần nhất")
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm gửi")
+    delivered_at = models.DateTimeField(null=True, blank=True, verbose_name="thời điểm đến máy")
+
+    class Meta:
+        verbose_name = "lượt gửi thông báo"
+        verbose_name_plural = "lượt gửi thông báo"
+        ordering = ["notice_id", "channel"]
+        constraints = [models.UniqueConstraint(fields=["notice", "channel"], name="integrations_noticedelivery_once")]
+
+    def __str__(self):
+        return f"{self.notice_id}/{self.channel}: {self.status}"

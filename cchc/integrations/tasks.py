@@ -9,3 +9,11 @@ def poll_postal_shipments() -> dict:
     from .postal.services import postal_poll
 
     return postal_poll()
+
+
+@task()
+def send_notices() -> dict:
+    """Gửi thông báo cho người nộp hồ sơ (e-mail, SMS, Zalo): the due deliveries, with retries."""
+    from .notices.services import deliveries_send
+
+    return deliveries_send()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .notices import views as notice_views
 from .postal import views as postal_views
 
 app_name = "integrations"
@@ -15,4 +16,6 @@ urlpatterns = [
     path("mot-cua/buu-gui/", postal_views.staff_shipments, name="postal_staff"),
     path("mot-cua/buu-gui/ban-giao/", postal_views.handover, name="postal_handover"),
     path("buu-gui/<str:waybill>/", postal_views.track, name="postal_track"),
+    path("thong-bao/sms/esms-callback/", notice_views.esms_callback, name="esms_callback"),
+    path("thong-bao/zalo/webhook/", notice_views.zalo_webhook, name="zalo_webhook"),
 ]

@@ -49,8 +49,10 @@ def build(ctx: dict, *, stdout=None) -> None:
                 d.save()
                 rollups.sync(d)
         shipments = _postal(province, citizen)
+        notices = _notices(province, citizen)
     if stdout is not None:
-        stdout.write(f"thanh toán trực tuyến: {len(created)} giao dịch có biên lai; bưu chính: {shipments} bưu gửi\n")
+        stdout.write(f"thanh toán trực tuyến: {len(created)} giao dịch có biên lai; bưu chính: {shipments} bưu gửi; "
+                     f"thông báo: {notices} lượt gửi\n")
 
 
 POSTAL_DAYS = 60  # shipments of results settled in the last 60 days (older ones would all be delivered)
@@ -91,3 +93,32 @@ def _postal(province, citizen) -> int:
     PostalEvent.objects.bulk_create([PostalEvent(shipment=s, status=st, at=at, note=note)
                                      for s, j in zip(created, journeys, strict=True) for st, at, note in j], batch_size=5000)
     return len(created)
+
+
+def _notices(province, citizen) -> int:
+    """The demo citizen's dossiers get their notices (received; result ready when settled) on the citizen's channels,
+    as if already sent: e-mail "sent", SMS/Zalo "delivered", at the dossier's own times (nothing is queued, so the
+    first scheduler tick of a demo server sends nothing). Dossiers that already have notices are left alone."""
+    from cchc.dossiers import workflow as wf
+    from cchc.dossiers.models import Dossier
+
+    from .models import DeliveryState, NoticeDelivery, NoticeKind
+    from .notices.services import notice_record
+
+    if citizen is None:
+        return 0
+    made = 0
+    for d in Dossier.objects.filter(province=province, applicant_user=citizen, notices__isnull=True).exclude(received_at=None).order_by("code"):
+        events = [(NoticeKind.RECEIVED, d.received_at)]
+        if d.status in wf.SETTLED_STATES and d.settled_at:
+            events.append((NoticeKind.RESULT_READY, d.settled_at))
+        for kind, at in events:
+            notice = notice_record(d, kind, at=at)
+            if notice is None:
+                continue
+            for row in NoticeDelivery.objects.filter(notice=notice):
+                done = DeliveryState.SENT if row.channel == "email" else DeliveryState.DELIVERED
+                NoticeDelivery.objects.filter(pk=row.pk).update(status=done, attempts=1, sent_at=at, next_attempt_at=at,
+                                                                delivered_at=at if done == DeliveryState.DELIVERED else None)
+                made += 1
+    return made

@@ -176,6 +176,8 @@ def urllib_transport(timeout: float = 10.0) -> Transport:
                 return resp.status, json.loads(resp.read() or b"{}")
         except urllib.error.HTTPError as exc:
             return exc.code, {}
+        except ValueError:  # not JSON: the provider answered something else
+            return 502, {}
 
     return post
 

@@ -198,7 +198,10 @@ def notice_targets(dossier) -> dict[str, str]:
     user = dossier.applicant_user if dossier.applicant_user_id else None
     email = (user.email if user and user.email else dossier.applicant_email or "").strip()
     phone = (user.phone if user and user.phone else dossier.applicant_phone or "").strip()
-    chosen = user.notice_channel_list() if user else default_notice_channels(email=email, phone=phone)
+    if user is not None and user.notice_channels.strip():
+        chosen = user.notice_channel_list()
+    else:  # no choice made: the default, on the contacts known for this dossier (account first, then the form)
+        chosen = default_notice_channels(email=email, phone=phone)
     contact = {"email": email, "sms": phone, "zalo": phone}
     return {c: contact[c] for c in CHANNELS if c in chosen and contact[c]}
 
@@ -312,7 +315,9 @@ def deliveries_send(*, now: datetime | None = None, limit: int = 200) -> dict:
             d.attempts += 1
             try:
                 provider_id = _send(d)
-            except ChannelError as exc:
+            except Exception as exc:  # noqa: BLE001 - an unexpected adapter error is retried, never stops the batch
+                if not isinstance(exc, ChannelError):
+                    exc = ChannelError(f"{d.channel}: {type(exc).__name__}: {exc}", retry=True)
                 d.last_error = str(exc)[:500]
                 if exc.retry and d.attempts < MAX_ATTEMPTS:
                     d.next_attempt_at = now + retry_delay(d.attempts)

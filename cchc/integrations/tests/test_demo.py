@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cchc.dossiers.models import Dossier
 from cchc.integrations import demo
-from cchc.integrations.models import Payment, PostalShipment
+from cchc.integrations.models import Notice, Payment, PostalShipment
 
 pytestmark = pytest.mark.django_db
 
@@ -22,5 +22,13 @@ def test_demo_builds_payments_and_shipments_once(world, fee_dossier):
     shipments = PostalShipment.objects.count()
     assert shipments == 1 and PostalShipment.objects.get().dossier.applicant_user == congdan
     payments = Payment.objects.count()
+    from cchc.integrations.models import NoticeDelivery
+
+    Notice.objects.filter(dossier=fee_dossier).delete()  # the demo's bulk dossiers have none (written without signals)
     demo.build({"province": world["province"]})
-    assert (Payment.objects.count(), PostalShipment.objects.count()) == (payments, shipments)
+    rows = NoticeDelivery.objects.filter(notice__dossier=fee_dossier)
+    assert {(r.notice.kind, r.channel, r.status) for r in rows} == {("received", "email", "sent"), ("received", "sms", "delivered"),
+                                                                   ("result_ready", "email", "sent"), ("result_ready", "sms", "delivered")}
+    notices = Notice.objects.count()
+    demo.build({"province": world["province"]})
+    assert (Payment.objects.count(), PostalShipment.objects.count(), Notice.objects.count()) == (payments, shipments, notices)

@@ -285,3 +285,15 @@ def test_selftest_of_the_sms_and_zalo_adapters(capsys, db, settings):
     settings.INTEGRATIONS = {"zalo": {"backend": "zns", "access_token": "t"}}
     assert main(["integrations", "selftest", "--json", "--only", "zalo"]) == 1
     assert "CCHC_INTEGRATION_ZALO_APP_ID" in capsys.readouterr().out
+
+
+def test_an_unexpected_adapter_error_is_retried_and_does_not_stop_the_batch(world, monkeypatch):
+    d = receive(world)
+
+    def broken(*a, **k):
+        raise RuntimeError("hỏng")
+
+    monkeypatch.setattr(templates, "render_sms", broken)
+    assert services.deliveries_send() == {"sent": 1, "retry": 1, "failed": 0}  # the e-mail still goes
+    sms = deliveries(d)["sms"]
+    assert sms.status == "queued" and sms.attempts == 1 and "RuntimeError: hỏng" in sms.last_error

@@ -2,7 +2,8 @@
    data-confirm="Câu hỏi?"   on a form or a button: ask before submitting, cancel on "Hủy"
    data-autosubmit           on a select/input: submit its form when the value changes
    data-select-on-click      on an input: select its text when clicked (copying a link)
-   data-no-submit            on a form: never submitted by the browser (htmx drives it) */
+   data-no-submit            on a form: never submitted by the browser (htmx drives it)
+   details.navgroup          the main menu's groups: one open at a time; a click elsewhere or Esc closes them */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -16,7 +17,20 @@
     }
     var selecting = target.closest("[data-select-on-click]");
     if (selecting && typeof selecting.select === "function") selecting.select();
+    // the main menu's groups: one open at a time, closed by a click elsewhere
+    var group = target.closest("details.navgroup");
+    document.querySelectorAll("details.navgroup[open]").forEach(function (open) {
+      if (open !== group) open.removeAttribute("open");
+    });
   }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll("details.navgroup[open]").forEach(function (open) {
+      open.removeAttribute("open");
+      var summary = open.querySelector("summary");
+      if (summary) summary.focus();
+    });
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!(form instanceof HTMLFormElement)) return;

@@ -77,6 +77,20 @@ def personal(user, fb) -> dict:
     return {f: (getattr(fb, f) if show else mask(getattr(fb, f))) for f in PERSONAL_FIELDS}
 
 
+def public_text(fb, text: str) -> str:
+    """`text` as the public may read it: the sender's name, phone, e-mail, ID number and address, and any run of 9 or
+    more digits, replaced by the mask. The public summary is refused at publishing when it carries them; the answer,
+    written to the sender ("Kính gửi ông …"), is published as well and is redacted here (public page and public API)."""
+    import re
+
+    out = text or ""
+    for field in ("sender_name", "sender_phone", "sender_email", "sender_id_number", "sender_address"):
+        value = (getattr(fb, field) or "").strip()
+        if len(value) >= 4:
+            out = re.sub(re.escape(value), MASK, out, flags=re.IGNORECASE)
+    return re.sub(r"\d(?:[\d .\-]*\d){8,}", lambda m: MASK if sum(c.isdigit() for c in m.group()) >= 9 else m.group(), out)
+
+
 def visible_feedback(qs, user):
     """The rows of `qs` the user may read (list endpoints and pages use this, never their own filter)."""
     role = _role(user)

@@ -111,11 +111,15 @@ class PublicFeedbackSerializer(serializers.ModelSerializer):
 
     unit_name = serializers.CharField(source="unit.name", default=None, read_only=True)
     procedure_name = serializers.CharField(source="procedure.name", default=None, read_only=True)
+    answer = serializers.SerializerMethodField(help_text="Nội dung trả lời, thông tin cá nhân của người gửi được che")
 
     class Meta:
         model = Feedback
         fields = ["code", "kind", "subject", "field", "public_summary", "answer", "unit_name", "procedure_name", "received_at",
                   "answered_on", "published_at"]
+
+    def get_answer(self, obj) -> str:
+        return access.public_text(obj, obj.answer)
 
 
 class DialogueIssueSerializer(serializers.Serializer):

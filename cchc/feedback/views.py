@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -132,6 +132,10 @@ def detail(request, pk: int):
     return render(request, "feedback/detail.html", _detail_context(request, fb))
 
 
+ACT_DONE = {"route": "Đã phân loại và chuyển đơn vị xử lý.", "answer": "Đã gửi trả lời.", "reject": "Đã ghi không thuộc phạm vi xử lý.",
+            "publish": "Đã công khai kết quả trả lời."}
+
+
 @login_required
 @require_POST
 def act(request, pk: int, action: str):
@@ -166,11 +170,16 @@ def act(request, pk: int, action: str):
     if fb is None:  # routed away from the actor's scope: back to the inbox
         messages.success(request, "Đã chuyển phản ánh.")
         return redirect("feedback:inbox")
+    if request.htmx and error is None:
+        # the whole page changes (status, unit, answer, dates), not only the action panel: reload it
+        messages.success(request, ACT_DONE.get(action, "Đã lưu."))
+        return HttpResponse(status=204, headers={"HX-Redirect": reverse("feedback:detail", args=[fb.pk])})
     ctx = _detail_context(request, fb)
     ctx["error"] = error
     if request.htmx:
         return render(request, "feedback/_panel.html", ctx, status=200)
     if error is None:
+        messages.success(request, ACT_DONE.get(action, "Đã lưu."))
         return redirect("feedback:detail", pk=fb.pk)
     return render(request, "feedback/detail.html", ctx, status=400)
 
@@ -178,6 +187,8 @@ def act(request, pk: int, action: str):
 def public(request):
     """Kết quả trả lời phản ánh, kiến nghị đã công khai (no login)."""
     page = Paginator(selectors.published(), 20).get_page(request.GET.get("page"))
+    for f in page.object_list:
+        f.public_answer = access.public_text(f, f.answer)
     return render(request, "feedback/public.html", {"page": page})
 
 

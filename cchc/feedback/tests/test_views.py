@@ -32,7 +32,8 @@ def test_staff_pages_and_htmx_actions(world, file_one):
     par = login(world["par"])
     assert fb.code in par.get("/phan-anh/").content.decode()
     r = par.post(f"/phan-anh/{fb.pk}/route/", {"subject": "procedure", "unit": world["justice"].pk}, HTTP_HX_REQUEST="true")
-    assert r.status_code == 200
+    # success reloads the whole page (status, unit and dates change, not only the action panel)
+    assert r.status_code == 204 and r["HX-Redirect"] == f"/phan-anh/{fb.pk}/"
     fb.refresh_from_db()
     assert fb.status == "routed" and fb.unit == world["justice"]
     spec = login(world["specialist"])
@@ -41,12 +42,16 @@ def test_staff_pages_and_htmx_actions(world, file_one):
     assert "0912345678" not in login(world["leader"]).get(f"/phan-anh/{fb.pk}/").content.decode()
     r = spec.post(f"/phan-anh/{fb.pk}/answer/", {"answer": ""}, HTTP_HX_REQUEST="true")
     assert "answer" in r.content.decode()
-    spec.post(f"/phan-anh/{fb.pk}/answer/", {"answer": "Đã trả kết quả."})
+    spec.post(f"/phan-anh/{fb.pk}/answer/", {"answer": "Kính gửi ông Nguyễn Văn Dân (ĐT 0912 345 678): đã trả kết quả."})
     par.post(f"/phan-anh/{fb.pk}/publish/", {"public_summary": "Phản ánh chậm trả kết quả chứng thực."})
     fb.refresh_from_db()
     assert fb.status == "published"
     public = Client().get("/phan-anh/cong-khai/").content.decode()
     assert "Phản ánh chậm trả kết quả chứng thực." in public and "Nguyễn Văn Dân" not in public
+    # the answer is published too, written to the sender: the public sees it with the name and phone masked
+    assert "Kính gửi ông ••• (ĐT •••): đã trả kết quả." in public and "0912 345 678" not in public
+    api = Client().get("/api/v1/feedback/public/").json()
+    assert api["results"][0]["answer"] == "Kính gửi ông ••• (ĐT •••): đã trả kết quả."
 
 
 def test_citizens_cannot_open_the_staff_inbox_nor_dialogues(world):

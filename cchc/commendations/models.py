@@ -12,6 +12,7 @@ class RuleKind(models.TextChoices):
 
     INDEX_TOP_N = "index_top_n", "Thuộc nhóm N đơn vị dẫn đầu Chỉ số CCHC nội bộ"
     NO_LATE_DOSSIERS = "no_late_dossiers", "Không có hồ sơ trễ hạn trong năm"
+    PLAN_TASKS_ON_TIME = "plan_tasks_on_time", "Hoàn thành đúng hạn mọi nhiệm vụ kế hoạch CCHC trong năm"
 
 
 class Form(models.TextChoices):

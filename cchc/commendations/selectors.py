@@ -88,6 +88,21 @@ def dossier_figures(*, province, unit_ids, year: int) -> dict[int, dict]:
     return dict(sums)
 
 
+def task_figures(*, unit_ids, year: int, today: dt.date | None = None) -> dict[int, dict]:
+    """unit id → plan-task completion of the calendar year (due, done on time, done late, not done, overdue open),
+    counting the tasks whose unit in charge is the unit or a unit below it, from `cchc.programme.selectors.completion`
+    (the one definition: a cancelled task is out of the count, a task done on its deadline day is on time, a task
+    not yet due as of `today` is not counted)."""
+    from cchc.programme.selectors import completion
+
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    out = {}
+    for uid in unit_ids:
+        c = completion(units=[uid], start=start, end=end, today=today)
+        out[uid] = {k: c[k] for k in ("due", "done_on_time", "done_late", "not_done", "overdue_open")}
+    return out
+
+
 def basis_text(facts: dict) -> str:
     """"Xếp hạng 2/16 Chỉ số CCHC nội bộ năm 2025 (93,00%), 99,1% hồ sơ đúng hạn (1.234 hồ sơ), không có hồ sơ trễ hạn"."""
     parts = []
@@ -98,6 +113,9 @@ def basis_text(facts: dict) -> str:
         parts.append(f"{format_vn(d['on_time_rate'], 1)}% hồ sơ đúng hạn ({format_vn(d['settled'])} hồ sơ)")
         if facts.get("no_late"):
             parts.append("không có hồ sơ trễ hạn trong năm")
+    t = facts.get("tasks")
+    if t and facts.get("tasks_on_time"):
+        parts.append(f"hoàn thành đúng hạn {format_vn(t['done_on_time'])}/{format_vn(t['due'])} nhiệm vụ kế hoạch CCHC năm {t['year']}")
     return ", ".join(parts)
 
 

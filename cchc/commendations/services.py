@@ -4,7 +4,12 @@ How a proposal is computed (the issue is silent; our choice, documented in docs/
 - the pool is the participants of the index rules' cycles of that form (or, for a form with no index rule, the
   province's departments and communes);
 - a unit is proposed for a form when it meets every rule of that form that applies to it (an index rule applies
-  to the participants of its cycle; the dossier rule applies to every unit);
+  to the participants of its cycle; the dossier rule and the plan-task rule apply to every unit);
+- the plan-task rule ("hoàn thành đúng hạn mọi nhiệm vụ kế hoạch CCHC trong năm") reads the programme's completion
+  selector for the calendar year (tasks whose unit in charge is the unit or below it): met when at least one task
+  was due and every due task was done on or before its deadline (the deadline day counts as on time, cancelled
+  tasks are out of the count); a unit with no task due in the year does not meet it (nothing to state as basis,
+  as the dossier rule with no dossier);
 - a unit qualifying for both forms is proposed for the higher one (bằng khen) only;
 - recomputing keeps the office's edits: manual additions stay, removed candidates stay removed.
 """
@@ -54,6 +59,8 @@ def rule_create(*, province: Unit, year: int, kind: str, form: str, cycle=None, 
             raise DomainError("cycle: kỳ đánh giá không do tỉnh tổ chức.", code="out_of_scope", field="cycle")
         if not top_n or int(top_n) < 1:
             raise DomainError("top_n: số đơn vị dẫn đầu phải từ 1 trở lên.", code="invalid", field="top_n")
+    elif kind == RuleKind.PLAN_TASKS_ON_TIME:
+        cycle, top_n, min_settled = None, None, 1
     else:
         cycle, top_n = None, None
         if int(min_settled) < 1:
@@ -102,7 +109,9 @@ def _evaluate(province, year: int, rules: list[CommendationRule]) -> dict[str, d
             pool = set(Unit.objects.filter(province=province, is_active=True, kind__in=[UnitKind.DEPARTMENT, *COMMUNE_KINDS])
                        .values_list("pk", flat=True))
         dossier_rules = [r for r in form_rules if r.kind == RuleKind.NO_LATE_DOSSIERS]
+        task_rules = [r for r in form_rules if r.kind == RuleKind.PLAN_TASKS_ON_TIME]
         figures = selectors.dossier_figures(province=province, unit_ids=pool, year=year)
+        tasks = selectors.task_figures(unit_ids=pool, year=year) if task_rules else {}
         qualified = {}
         for uid in pool:
             facts = {"index": [], "dossiers": figures.get(uid), "rules": [r.pk for r in form_rules]}
@@ -123,6 +132,13 @@ def _evaluate(province, year: int, rules: list[CommendationRule]) -> dict[str, d
                     ok = False
                 else:
                     facts["no_late"] = True
+            if task_rules:
+                t = {**tasks.get(uid, {"due": 0, "done_on_time": 0}), "year": year}
+                facts["tasks"] = t
+                if t["due"] >= 1 and t["done_on_time"] == t["due"]:
+                    facts["tasks_on_time"] = True
+                else:
+                    ok = False
             if ok:
                 qualified[uid] = facts
         result[form] = qualified

@@ -162,3 +162,35 @@ def test_page_shows_the_list_with_basis(client, world):
     assert "Xã 1" in page and "Xếp hạng 1/4" in page and "Ghi quyết định" in page
     client.force_login(world["head"])
     assert "Xếp hạng 1/4" not in client.get("/khen-thuong/?nam=2025").content.decode()
+
+
+def test_plan_task_rule_boundaries(world, client):
+    """All plan tasks on time: done on the deadline day counts, one day late does not, a cancelled task is out of the
+    count, an open task past its deadline fails, a unit with no task due in the year is not proposed (our choice),
+    a task due the next year is not in this year's count."""
+    from cchc.programme.models import Plan, PlanTask, TaskStatus
+
+    c, province = world["communes"], world["province"]
+    plan = Plan.objects.create(unit=province, year=2025, title="Kế hoạch CCHC năm 2025", issue_deadline=dt.date(2024, 12, 31))
+
+    def task(unit, deadline, status=TaskStatus.DONE, completed_on=None):
+        return PlanTask.objects.create(plan=plan, unit=unit, content="Rà soát thủ tục", deadline=deadline, status=status,
+                                       completed_on=completed_on)
+
+    task(c[0], dt.date(2025, 6, 30), completed_on=dt.date(2025, 6, 30))  # exactly on the deadline day: on time
+    task(c[0], dt.date(2025, 3, 31), status=TaskStatus.CANCELLED)  # cancelled, not done: out of the count
+    task(c[1], dt.date(2025, 6, 30), completed_on=dt.date(2025, 7, 1))  # one day late
+    task(c[2], dt.date(2025, 12, 31), status=TaskStatus.IN_PROGRESS)  # still open after the year: overdue
+    task(c[3], dt.date(2026, 1, 15), completed_on=dt.date(2026, 1, 10))  # due the next year: Xã 4 has nothing due in 2025
+    nv = Unit.objects.get(code="T1-SNV")
+    task(nv, dt.date(2025, 5, 5), status=TaskStatus.CANCELLED)  # only a cancelled task: nothing due
+    kw = dict(province=province, year=2025, actor=world["par"])
+    services.rule_create(kind=RuleKind.PLAN_TASKS_ON_TIME, form=Form.CERTIFICATE, **kw)
+    p = services.proposal_compute(**kw)
+    assert [cand.unit.name for cand in p.candidates.all()] == ["Xã 1"]
+    cand = p.candidates.get()
+    assert cand.basis == "hoàn thành đúng hạn 1/1 nhiệm vụ kế hoạch CCHC năm 2025"
+    assert cand.facts["tasks"]["due"] == 1 and cand.facts["tasks_on_time"] is True
+    client.force_login(world["par"])
+    page = client.get("/khen-thuong/?nam=2025").content.decode()
+    assert "Hoàn thành đúng hạn mọi nhiệm vụ kế hoạch CCHC trong năm" in page and "không có nhiệm vụ đến hạn thì không đạt" in page

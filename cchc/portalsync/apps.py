@@ -23,5 +23,9 @@ class PortalsyncConfig(AppConfig):
             from . import selftest
 
             selftest.register(registry)
-        # the 766 indicator 1.4 provider (selectors.indicator_1_4) is NOT registered yet: registering it changed
-        # serviceindex test_compute's hand-computed example; to be reconciled with the serviceindex owner.
+        from cchc.serviceindex import inputs as index_inputs
+
+        from . import selectors
+
+        # Decision 766 indicator 1.4 (hồ sơ đồng bộ lên Cổng DVC quốc gia) read from the outbox reconciliation
+        selectors.register_indicator(index_inputs)

@@ -87,12 +87,39 @@ def test_each_platform_indicator_matches_the_hand_computed_example(world, march)
     for code, (num, den, rate, pts) in expected.items():
         i = indicator(r, code)
         assert (i["numerator"], i["denominator"], i["rate"], i["points"], i["source"]) == (num, den, rate, pts, "platform"), code
-    # 10 entered indicators are "chưa có số liệu": no points, their max stays in the total
+    # 1.4 comes from the national-portal outbox (cchc.portalsync provider): the 4 March dossiers each wrote an
+    # event in their own transaction, none has been sent yet → the portal knows 0 of 4 → linear 4.5 × 0 = 0
+    sync = indicator(r, "1.4")
+    assert (sync["numerator"], sync["denominator"], sync["rate"], sync["points"], sync["status"]) == (0, 4, 0.0, 0.0, "ok")
+    assert "cchc.portalsync" in sync["source"]
+    # 9 entered indicators are "chưa có số liệu": no points, their max stays in the total
     no_data = [i["code"] for g in r["groups"] for i in g["indicators"] if i["status"] == "no_data"]
-    assert no_data == ["1.1", "1.2", "1.3", "1.4", "5.2", "5.3", "4.3", "4.4", "4.5a", "4.5b"]
-    assert r["total"] == {"points": 10 + 4 + 2 + 2 + 5 + 1.25 + 2 + 2.5 + 3.33, "max": 100.0, "missing_indicators": 10}
+    assert no_data == ["1.1", "1.2", "1.3", "5.2", "5.3", "4.3", "4.4", "4.5a", "4.5b"]
+    assert r["total"] == {"points": 10 + 4 + 2 + 2 + 5 + 1.25 + 2 + 2.5 + 3.33, "max": 100.0, "missing_indicators": 9}
     assert group(r, "TTTT")["points"] == 6.25 and group(r, "TDGQ")["max"] == 20.0
     assert (r["province"], r["period"], r["partial"]) == ("T99", "2026-03", False)
+    # once the outbox is delivered the portal holds all 4 with the platform's statuses → 4 ÷ 4 → 4.5 points
+    from django.utils import timezone
+
+    from cchc.portalsync.services import events_send_due
+
+    events_send_due(now=timezone.now())  # the events were queued at the real clock's now, not at MON
+    sync = indicator(compute.compute_index(province=world["province"], period=MARCH, now=AFTER), "1.4")
+    assert (sync["numerator"], sync["denominator"], sync["rate"], sync["points"]) == (4, 4, 100.0, 4.5)
+
+
+def test_indicator_1_4_falls_back_to_the_entered_figure_where_the_outbox_knows_nothing(world, march):
+    """Dossiers received before synchronisation went live have no outbox event: the provider gives no value,
+    so the figure the province entered is scored (and without one, 1.4 stays "chưa có số liệu")."""
+    from cchc.portalsync.models import PortalEvent
+
+    PortalEvent.objects.filter(dossier__in=list(march.values())).delete()
+    assert indicator(compute.compute_index(province=world["province"], period=MARCH, now=AFTER), "1.4")["status"] == "no_data"
+    figure_enter(actor=world["admin"], province=world["province"], period="2026-03", indicator_code="1.4", numerator=3, denominator=4)
+    i = indicator(compute.compute_index(province=world["province"], period=MARCH, now=AFTER), "1.4")
+    # 3 ÷ 4 = 75 %, linear 4.5 × 75 ÷ 100 = 3.375 → 3.38
+    assert (i["numerator"], i["denominator"], i["rate"], i["source"], i["status"]) == (3, 4, 75.0, "entered", "ok")
+    assert i["points"] == 3.38
 
 
 def test_a_dissatisfied_rating_lowers_indicator_5_4(world, march):

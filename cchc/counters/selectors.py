@@ -4,7 +4,10 @@ Statistic definitions (one place, used by the page, the API and the XLSX; docs/c
 - waiting time (thời gian chờ) = first call − issue time; for an appointment, first call − max(issue, slot start);
 - service time (thời gian phục vụ) = end − start of service (start = "bắt đầu phục vụ", else the first call);
 - a transferred ticket's continuation is not counted as a new arrival; its wait is counted from the transfer;
-- hour of day = local hour of the issue (kiosk) or of the slot start (appointment).
+- hour of day = local hour of the issue (kiosk) or of the slot start (appointment);
+- a recalled ticket's wait ends at its FIRST call (`called_at`; a recall moves only `last_called_at`);
+- a skipped (vắng mặt) or no-show ticket has a wait when it was called but no service time and is not "served";
+- p90 = nearest-rank 90th percentile (`p90`).
 """
 
 from __future__ import annotations
@@ -157,6 +160,15 @@ def ticket_service_minutes(t) -> float | None:
     return _minutes(t.served_at or t.called_at, t.finished_at)
 
 
+def p90(values: list[float]) -> float | None:
+    """Phân vị 90 (nearest rank): the smallest value with at least 90 % of the values ≤ it, i.e. the
+    ⌈0.9·n⌉-th smallest; always one of the observed times (no interpolation). None for no value."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[math.ceil(0.9 * len(ordered)) - 1]
+
+
 def _summary(waits: list[float], services: list[float], issued: int, no_show: int) -> dict:
     return {
         "tickets": issued,
@@ -164,9 +176,11 @@ def _summary(waits: list[float], services: list[float], issued: int, no_show: in
         "no_show": no_show,
         "wait_mean": round(statistics.fmean(waits), 1) if waits else None,
         "wait_median": round(statistics.median(waits), 1) if waits else None,
+        "wait_p90": round(p90(waits), 1) if waits else None,
         "wait_max": round(max(waits), 1) if waits else None,
         "service_mean": round(statistics.fmean(services), 1) if services else None,
         "service_median": round(statistics.median(services), 1) if services else None,
+        "service_p90": round(p90(services), 1) if services else None,
     }
 
 

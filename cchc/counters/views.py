@@ -215,29 +215,41 @@ def stats(request, code):
         "service": [h["service_mean"] for h in data["hours"]],
     }
     return render(request, "counters/stats.html", {"centre": centre, "data": data, "chart": chart, "start": start, "end": end,
-                                                   "error": error}, status=400 if error else 200)
+                                                   "error": error, "columns": STAT_COLUMNS}, status=400 if error else 200)
+
+
+STAT_COLUMNS = [
+    ("served", "Đã phục vụ"), ("no_show", "Vắng mặt"),
+    ("wait_mean", "Chờ TB (phút)"), ("wait_median", "Chờ trung vị (phút)"), ("wait_p90", "Chờ P90 (phút)"),
+    ("wait_max", "Chờ tối đa (phút)"),
+    ("service_mean", "Phục vụ TB (phút)"), ("service_median", "Phục vụ trung vị (phút)"), ("service_p90", "Phục vụ P90 (phút)"),
+]
 
 
 def _stats_xlsx(centre, data) -> HttpResponse:
+    """Three sheets (theo nhóm lĩnh vực, theo quầy, theo giờ) with the page's columns, through core.xlsx."""
     from openpyxl import Workbook
 
     wb = Workbook()
-    heads = ["Số lượt", "Đã phục vụ", "Vắng mặt", "Chờ TB (phút)", "Chờ trung vị (phút)", "Chờ tối đa (phút)", "Phục vụ TB (phút)", "Phục vụ trung vị (phút)"]
-    keys = ["tickets", "served", "no_show", "wait_mean", "wait_median", "wait_max", "service_mean", "service_median"]
+    keys = [k for k, _ in STAT_COLUMNS]
+    heads = [h for _, h in STAT_COLUMNS]
+    title = f"{centre.name}: từ {data['start']:%d/%m/%Y} đến {data['end']:%d/%m/%Y}"
     ws = wb.active
     ws.title = "Theo lĩnh vực"
-    ws.append([f"{centre.name}: từ {data['start']:%d/%m/%Y} đến {data['end']:%d/%m/%Y}"])
-    ws.append(["Nhóm", "Tên nhóm lĩnh vực", *heads])
+    ws.append([title])
+    ws.append(["Nhóm", "Tên nhóm lĩnh vực", "Số lượt", *heads])
     for r in data["groups"]:
-        ws.append([r["prefix"], r["name"], *[r[k] for k in keys]])
+        ws.append([r["prefix"], r["name"], r["tickets"], *[r[k] for k in keys]])
     ws2 = wb.create_sheet("Theo quầy")
-    ws2.append(["Quầy", *heads[1:]])
+    ws2.append([title])
+    ws2.append(["Quầy", *heads])
     for r in data["counters"]:
-        ws2.append([r["counter"], *[r[k] for k in keys[1:]]])
+        ws2.append([r["counter"], *[r[k] for k in keys]])
     ws3 = wb.create_sheet("Theo giờ")
-    ws3.append(["Giờ", *heads])
+    ws3.append([title])
+    ws3.append(["Giờ", "Số lượt", *heads])
     for r in data["hours"]:
-        ws3.append([f"{r['hour']:02d}:00", *[r[k] for k in keys]])
+        ws3.append([f"{r['hour']:02d}:00", r["tickets"], *[r[k] for k in keys]])
     resp = HttpResponse(workbook_bytes(wb), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f'attachment; filename="thong-ke-lay-so-{centre.code}-{data["start"]}-{data["end"]}.xlsx"'
     return resp

@@ -279,6 +279,10 @@ OIDC_ID_NUMBER_CLAIM = os.environ.get("CCHC_OIDC_ID_NUMBER_CLAIM", "id_number")
 OIDC_ACCOUNT_TYPE_CLAIM = os.environ.get("CCHC_OIDC_ACCOUNT_TYPE_CLAIM", "account_type")
 OIDC_FAKE_ISSUER = os.environ.get("CCHC_OIDC_FAKE_ISSUER", "https://dinh-danh-gia-lap.cchc.invalid")
 
+# Queue display board (cchc.counters): how often htmx re-fetches the board's live frame, in milliseconds
+# (min 500); tests shorten it, a TV keeps the default 2.5 s.
+QUEUE_BOARD_POLL_MS = max(500, int(os.environ.get("CCHC_QUEUE_BOARD_POLL_MS", "2500")))
+
 # National public-service portal synchronisation (cchc.portalsync): "fake" (local fake portal), "http"
 # (PORTALSYNC_URL, PORTALSYNC_TOKEN; protocol not public, see docs/integrations.md) or "off" (events wait).
 PORTALSYNC_MODE = os.environ.get("CCHC_PORTALSYNC", "fake").strip().lower()

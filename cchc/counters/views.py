@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -65,9 +66,12 @@ def kiosk_ticket(request, code, pk):
 
 
 def board(request, code):
-    """Bảng hiển thị for a TV: htmx re-fetches the live frame every 2.5 s; board.js speaks new calls."""
+    """Bảng hiển thị for a TV: htmx re-fetches the live frame every settings.QUEUE_BOARD_POLL_MS (2.5 s by
+    default); board.js speaks new calls."""
     centre = _centre(code)
-    return render(request, "counters/board.html", {"centre": centre, "state": selectors.board_state(centre=centre)})
+    poll_ms = max(500, int(getattr(settings, "QUEUE_BOARD_POLL_MS", 2500)))
+    return render(request, "counters/board.html", {"centre": centre, "state": selectors.board_state(centre=centre),
+                                                   "poll_ms": poll_ms})
 
 
 def board_frame(request, code):

@@ -297,3 +297,47 @@ def test_an_unexpected_adapter_error_is_retried_and_does_not_stop_the_batch(worl
     assert services.deliveries_send() == {"sent": 1, "retry": 1, "failed": 0}  # the e-mail still goes
     sms = deliveries(d)["sms"]
     assert sms.status == "queued" and sms.attempts == 1 and "RuntimeError: hỏng" in sms.last_error
+
+
+def test_an_apology_notice_carries_the_new_date_and_rolls_back_with_the_dossier_change(world, monkeypatch):
+    d = receive(world, email="")
+    d = dossier_services.dossier_transition(
+        dossier=d,
+        action=wf.ASSIGN,
+        actor=world["officer"],
+        version=d.version,
+        handling_unit_code=world["dept"].code,
+        assignee="chuyenvien",
+    )
+    new_due = timezone.now() + timedelta(days=10)
+    d = dossier_services.dossier_transition(
+        dossier=d,
+        action=wf.APOLOGISE,
+        actor=world["specialist"],
+        version=d.version,
+        reason="Chờ kết quả xác minh",
+        new_due_at=new_due,
+    )
+    n = Notice.objects.get(dossier=d, kind="apology")
+    assert (
+        n.params["new_due"] == timezone.localtime(new_due).strftime("%d/%m/%Y")
+        and n.params["reason"] == "Chờ kết quả xác minh"
+    )
+    assert templates.render_sms("apology", n.params).endswith(f"Hen tra ket qua moi: {n.params['new_due']}.")
+
+    def boom(**kwargs):
+        raise RuntimeError("after the notice")
+
+    from cchc.dossiers.signals import dossier_changed
+
+    dossier_changed.connect(boom, dispatch_uid="test.boom")
+    try:
+        with pytest.raises(RuntimeError):
+            dossier_services.dossier_transition(
+                dossier=d, action=wf.COMPLETE, actor=world["specialist"], version=d.version
+            )
+    finally:
+        dossier_changed.disconnect(dispatch_uid="test.boom")
+    assert not Notice.objects.filter(
+        dossier=d, kind="result_ready"
+    ).exists()  # written in the change's transaction

@@ -26,6 +26,10 @@ if OIDC_MODE == "fake":  # noqa: F405
     OIDC_MODE = "off"
 if PORTALSYNC_MODE == "fake":  # noqa: F405 — a fake portal would report a sync that never happened
     PORTALSYNC_MODE = "off"
+# fake SMS / Zalo would report messages "delivered" that never left: off (they wait, visibly) unless a real backend is set
+for _adapter in ("sms", "zalo"):
+    if (INTEGRATIONS.get(_adapter) or {}).get("backend", "fake").strip().lower() in ("", "fake"):  # noqa: F405
+        INTEGRATIONS = {**INTEGRATIONS, _adapter: {**(INTEGRATIONS.get(_adapter) or {}), "backend": "off"}}  # noqa: F405
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -266,12 +266,33 @@ POLICY.update(
         "integrations:pay": post(CITIZENS, "dossier", "owner"),
         "integrations:payment_return": public(needs="a signed answer of the payment gateway"),
         "integrations:payment_ipn": public(needs="a signed notification of the payment gateway"),
-        "integrations:receipt_pdf": rule(SIGNED_IN, "payment"),
+        "integrations:receipt_pdf": rule(
+            SIGNED_IN,
+            "payment",
+            "unit",
+            citizen_scope="owner",
+            note="the payer, or staff whose scope holds dossier.unit",
+        ),
         "integrations:fake_gateway": public(needs="a payment request signed by the platform"),
+        "integrations:esms_callback": public(
+            needs="the secret callback token of the SMS provider (?token=): without it every caller gets 403",
+            note="delivery report of eSMS, authenticated by the token, not by a login",
+        ),
+        "integrations:zalo_webhook": post(
+            EVERYONE,
+            needs="an X-ZEvent-Signature of the Zalo OA",
+            note="webhook authenticated by its signature",
+        ),
         "integrations:postal_mine": rule(SIGNED_IN),
         "integrations:postal_staff": rule(STAFF),
         "integrations:postal_handover": post(PROCESSING),
-        "integrations:postal_track": rule(SIGNED_IN, "waybill"),
+        "integrations:postal_track": rule(
+            SIGNED_IN,
+            "waybill",
+            "unit",
+            citizen_scope="owner",
+            note="the applicant, or staff whose scope holds dossier.unit",
+        ),
         # inspections
         "api-inspection-plans": rule(STAFF),
         "api-inspections": rule(STAFF),
@@ -371,11 +392,13 @@ POLICY.update(
         "api-queue-ticket-action": post(PROCESSING, "ticket", "unit"),
         "counters:centres": public(),
         "counters:kiosk": public("centre"),
-        "counters:kiosk_ticket": public("ticket"),
+        "counters:kiosk_ticket": public(
+            "ticket", note="today's kiosk ticket of that centre (printed number)"
+        ),
         "counters:board": public("centre"),
         "counters:board_frame": public("centre"),
         "counters:online": rule(SIGNED_IN),
-        "counters:online_ticket": rule(SIGNED_IN, "ticket", "owner"),
+        "counters:online_ticket": rule(SIGNED_IN, "online_ticket", "owner", note="the citizen who booked it"),
         "counters:officer_home": rule(
             {OFFICER, PAR_OFFICE, LEADER, SUPERUSER}, note="officers of a counter, or those who see a centre"
         ),

@@ -238,6 +238,36 @@ def _dossiers(w: World):
     w.objects["dossier_action"] = variants(lambda d: {"action": "assign"})
     for d in dossiers:
         w.secrets.append((d.applicant_name, units[d.pk], owners[d.pk]))
+    _payments_and_shipments(w, dossiers, labels, owners)
+
+
+def _payments_and_shipments(w: World, dossiers, labels, owners):
+    """A paid online payment and a postal shipment per dossier: the receipt and the tracking page are the
+    applicant's, or staff's whose scope holds the receiving unit (`dossier.unit`)."""
+    from django.utils import timezone
+
+    from cchc.integrations.models import Payment, PaymentState, PostalShipment
+
+    now = timezone.now()
+    pays, ships = [], []
+    for i, d in enumerate(dossiers, start=1):
+        p = Payment.objects.create(
+            dossier=d,
+            gateway="vnpay",
+            txn_ref=f"ACCESS{i:04d}",
+            amount=200000,
+            status=PaymentState.PAID,
+            created_at=now,
+            paid_at=now,
+            receipt_number=f"BL-ACCESS-{i}",
+        )
+        s = PostalShipment.objects.create(
+            dossier=d, carrier="vnpost", waybill=f"EA{i:07d}VN", handed_over_at=now, status_at=now
+        )
+        pays.append(Variant(labels[d.pk], {"txn_ref": p.txn_ref}, (d.unit,), owners[d.pk]))
+        ships.append(Variant(labels[d.pk], {"waybill": s.waybill}, (d.unit,), owners[d.pk]))
+    w.objects["payment"] = pays
+    w.objects["waybill"] = ships
 
 
 def _feedback(w: World):
@@ -389,7 +419,9 @@ def _programme(w: World):
 
 
 def _counters(w: World):
-    from cchc.counters.models import Counter, FieldGroup
+    from django.utils import timezone
+
+    from cchc.counters.models import Channel, Counter, FieldGroup, Ticket
 
     out = []
     for label, centre in (("centre", w.units["centre"]), ("other_province", w.units["other_centre"])):
@@ -405,6 +437,37 @@ def _counters(w: World):
         c.groups.set([g])
         out.append((label, centre, g, c))
     w.objects["counter"] = [Variant(label, {"pk": c.pk}, (centre,)) for label, centre, _g, c in out]
+    now = timezone.now()
+    kiosk, online = [], []
+    for n, (label, centre, g, _c) in enumerate(out, start=1):
+        t = Ticket.objects.create(
+            centre=centre,
+            group=g,
+            day=timezone.localdate(),
+            number=n,
+            code=f"A{n:03d}",
+            channel=Channel.KIOSK,
+            issued_at=now,
+        )
+        kiosk.append(Variant(label, {"code": centre.code, "pk": t.pk}, (centre,)))
+    _label, centre, g, _c = out[0]
+    for n, (label, citizen) in enumerate(
+        (("citizen", w.users["citizen"]), ("other_citizen", w.citizen2)), start=10
+    ):
+        t = Ticket.objects.create(
+            centre=centre,
+            group=g,
+            day=timezone.localdate(),
+            number=n,
+            code=f"A{n:03d}",
+            channel=Channel.ONLINE,
+            issued_at=now,
+            appointment_start=now,
+            citizen=citizen,
+        )
+        online.append(Variant(label, {"code": centre.code, "pk": t.pk}, (centre,), citizen))
+    w.objects["ticket"] = kiosk
+    w.objects["online_ticket"] = online
     w.objects["centre"] = [
         Variant(
             label,

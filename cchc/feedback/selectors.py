@@ -193,8 +193,9 @@ def dialogue_counts(province, start: dt.date, end: dt.date) -> dict:
 
 
 # ------------------------------------------------------------------ conference report
-def _fmt_rate(value) -> str:
-    return "" if value is None else value
+def _fmt_rate(value):
+    """The rate as the report prints it: None stays None (the report writes "chưa có số liệu" / "—", never a bare "%")."""
+    return value
 
 
 def report_section(province, start: dt.date, end: dt.date) -> dict:

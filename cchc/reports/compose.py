@@ -108,7 +108,7 @@ def compose(*, province, period: ReportPeriod, entries: list[registry.Entry] | N
             figures.append(f)
         for t in section["tables"]:
             cols = list(t.get("columns") or [])
-            t = {**t, "cells": [[{"t": format_cell(c, cols[i] if i < len(cols) else ""), "n": _is_number(c)} for i, c in enumerate(row)]
+            t = {**t, "cells": [[{"t": format_cell(c, cols[i] if i < len(cols) else ""), "n": _is_number(c) or c is None} for i, c in enumerate(row)]
                                 for row in t.get("rows") or []]}
             if t.get("appendix"):
                 t["reference"] = f"Phụ lục {_roman(len(appendix_tables) + 1)}"
@@ -168,8 +168,10 @@ def assessment(by_key: dict, figures: list[dict]) -> dict:
                     f"{_ref(by_key['dossiers.settled'])} đã giải quyết.")
     f = by_key.get("digital.online_share")
     if f and f["value"] is not None:
-        good.append(f"Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {_ref(f)}; tỷ lệ hồ sơ được số hóa đạt "
-                    f"{_ref(by_key['digital.digitised_documents_share'])}.")
+        # a strength only when something was received online; 0% read as "đạt 0,00%" under ưu điểm is nonsense
+        (good if f["value"] > 0 else bad).append(
+            f"Tỷ lệ hồ sơ tiếp nhận trực tuyến {'đạt' if f['value'] > 0 else 'chỉ đạt'} {_ref(f)}; tỷ lệ hồ sơ được số hóa đạt "
+            f"{_ref(by_key['digital.digitised_documents_share'])}.")
     done = [(verb, by_key[k]) for verb, k in (("đơn giản hóa", "procedures.simplified_in_period"),
                                               ("cắt giảm thời gian giải quyết", "procedures.time_cut")) if by_key.get(k, {}).get("value")]
     if done:
@@ -181,7 +183,8 @@ def assessment(by_key: dict, figures: list[dict]) -> dict:
                 f"{label} {'tăng' if fig['value'] > 0 else 'giảm'} {format_vn(abs(fig['value']))} bậc so với năm trước [{fig['no']}].")
     late = by_key.get("dossiers.settled_late")
     if late and late["value"]:
-        bad.append(f"Còn {_ref(late)} giải quyết quá hạn; {_ref(by_key['dossiers.apology_issued'])} phải gửi văn bản xin lỗi.")
+        bad.append(f"Còn {_ref(late)} giải quyết quá hạn; đã có văn bản xin lỗi người dân, doanh nghiệp đối với "
+                   f"{_ref(by_key['dossiers.apology_issued'])}.")
     over = by_key.get("dossiers.in_process_overdue")
     if over and over["value"]:
         bad.append(f"Đến cuối kỳ còn {_ref(over)} đang giải quyết đã quá hạn.")

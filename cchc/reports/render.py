@@ -66,7 +66,10 @@ thead { display: table-header-group; }
 tr { page-break-inside: avoid; }
 section.appendix { page-break-before: always; }
 table.closing { page-break-before: auto; margin-top: 4mm; }
-h2, h3 { page-break-after: avoid; }
+/* the last direction, "Nơi nhận" and the signature stay together: the signature never stands alone on a page */
+div.closing-block { break-inside: avoid; page-break-inside: avoid; }
+h2, h3, p.table-title { page-break-after: avoid; break-after: avoid; }
+ul.figures li { break-inside: avoid; }
 """
 
 
@@ -116,6 +119,18 @@ def _para(container, text: str = "", *, bold=False, italic=False, size=None, ali
     return p
 
 
+def _row_flags(row, *, header: bool = False) -> None:
+    """A table row that never splits across pages (cantSplit); the header row repeats on every page (tblHeader)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", *(("w:tblHeader",) if header else ())):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "true")
+        tr_pr.append(el)
+
+
 def _data_table(doc, columns: list[str], cells: list[list], *, numbered: bool = False) -> None:
     """A bordered table; cells are strings or compose's {"t": text, "n": is a number} (numbers right-aligned)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -131,9 +146,12 @@ def _data_table(doc, columns: list[str], cells: list[list], *, numbered: bool = 
         run.bold = True
         run.font.size = Pt(10)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _row_flags(table.rows[0], header=True)
     for n, row in enumerate(cells, start=1):
         values = ([{"t": str(n), "n": True}] if numbered else []) + [c if isinstance(c, dict) else {"t": str(c), "n": None} for c in row]
-        tr = table.add_row().cells
+        added = table.add_row()
+        _row_flags(added)
+        tr = added.cells
         for i, v in enumerate(values):
             tr[i].text = ""
             run = tr[i].paragraphs[0].add_run(v["t"])
@@ -196,7 +214,7 @@ def docx_bytes(report: dict) -> bytes:
                 continue
             if s["note"]:
                 _para(doc, s["note"], italic=True, indent=True)
-            if not s["figures"] and not s["body_tables"]:
+            if not s["figures"] and not s["body_tables"] and not s["note"]:
                 _para(doc, "Không phát sinh số liệu trong kỳ báo cáo.", italic=True, indent=True)
             for f in s["figures"]:
                 p = _para(doc, f"- {f['label']}: ", indent=True, space_after=1)
@@ -207,7 +225,7 @@ def docx_bytes(report: dict) -> bytes:
                 if t["cells"] is None:
                     _para(doc, f"{t['title']}: xem {t['reference']}.", italic=True, indent=True)
                     continue
-                _para(doc, t["title"], bold=True, size=11, space_after=2)
+                _para(doc, t["title"], bold=True, size=11, space_after=2).paragraph_format.keep_with_next = True
                 if t["cells"]:
                     _data_table(doc, t["columns"], t["cells"])
                 else:
@@ -220,9 +238,15 @@ def docx_bytes(report: dict) -> bytes:
     for s in report["assessment"]["weaknesses"] or ["Số liệu trên nền tảng không ghi nhận tồn tại, hạn chế trong kỳ."]:
         _para(doc, f"- {s}", indent=True)
     doc.add_heading(f"IV. {report['directions_title']}", level=1)
+    last = None
     for i, s in enumerate(report["directions"], start=1):
-        _para(doc, f"{i}. {s}", indent=True)
+        last = _para(doc, f"{i}. {s}", indent=True)
     closing = doc.add_table(rows=1, cols=2)
+    # the signature never stands alone on the last page: the last direction keeps with the closing row, which
+    # does not split (Word: "keep with next" + "allow row to break across pages" off)
+    if last is not None:
+        last.paragraph_format.keep_with_next = True
+    _row_flags(closing.rows[0])
     left, right = closing.rows[0].cells
     left.text = right.text = ""
     r = left.paragraphs[0].add_run("Nơi nhận:")

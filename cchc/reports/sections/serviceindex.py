@@ -27,7 +27,10 @@ def report_section(province, start: date, end: date) -> dict:
         try:
             res = compute_index(province=province, period=period)
         except NotFoundError as exc:  # no indicator set in force for the period: say so, invent nothing
-            return {"title": TITLE, "figures": figures, "tables": tables, "note": exc.message}
+            # the service's message speaks to an administrator (a CLI command); the report speaks to its readers
+            note = ("Chưa có bộ chỉ số 766 áp dụng cho kỳ này trên nền tảng; chưa tính được Chỉ số."
+                    if exc.code == "no_indicator_set" else exc.message)
+            return {"title": TITLE, "figures": figures, "tables": tables, "note": note}
         call = f"serviceindex.compute.compute_index(province={province.code}, period={label})"
         total = res["total"]
         suffix = " (tạm tính)" if res["partial"] else ""

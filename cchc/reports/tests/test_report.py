@@ -233,3 +233,63 @@ def test_other_apps_sections_appear_unchanged_and_numbered_in_the_report(data):
         assert all(f["key"].startswith(e.app.rsplit(".", 1)[-1] + ".") for f in quoted)
         seen += 1
     assert seen == sum(1 for e in registry.SECTIONS if e.app and not e.path.startswith("cchc.reports.") and apps.is_installed(e.app))
+
+
+def _closing_probe(strength_lines: int) -> dict:
+    """A report with nothing but `strength_lines` one-line strengths, two directions and the closing block: moving the
+    page break line by line across the closing block, whatever the other sections hold."""
+    from types import SimpleNamespace
+
+    return {
+        "header": {"issuer_lines": ["ỦY BAN NHÂN DÂN", "TỈNH THỬ"], "number": "Số:        /BC-UBND", "title": "BÁO CÁO",
+                   "place_date": "Thử, ngày 05 tháng 12 năm 2026", "subtitle": "Kết quả thực hiện công tác CCHC năm 2026",
+                   "coverage": "Kỳ báo cáo", "issuer_inline": "UBND tỉnh Thử"},
+        "parts": [], "assessment": {"strengths": [f"Dòng {i}." for i in range(strength_lines)], "weaknesses": []},
+        "assessment_title": "ĐÁNH GIÁ CHUNG", "directions_title": "PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027",
+        "directions": ["Tiếp tục triển khai kế hoạch.", "Rà soát, đơn giản hóa thủ tục hành chính."],
+        "recipients": ["Bộ Nội vụ;", "Lưu: VT, SNV."], "signature": ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
+        "appendix_tables": [], "sources_reference": "Phụ lục I", "figures": [], "period": SimpleNamespace(label="năm 2026"),
+    }
+
+
+def test_the_signature_block_never_stands_alone_on_a_page(tmp_path):
+    """The last direction, "Nơi nhận" and the signature stay on one page, in the PDF (break-inside: avoid) and in the
+    DOCX (keep with next, row not split). Before the fix 16–20 strength lines left the signature alone on page 2."""
+    from docx import Document
+
+    from cchc.reports.render import docx_bytes, pdf_bytes
+
+    crossed = False
+    for n in (14, 16, 18, 20, 22):
+        path = tmp_path / f"r{n}.pdf"
+        path.write_bytes(pdf_bytes(_closing_probe(n)))
+        pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout.split("\f")
+        sig = next(i for i, p in enumerate(pages) if "CHỦ TỊCH" in p)
+        assert "Rà soát, đơn giản hóa thủ tục hành chính." in pages[sig], f"{n} dòng: chữ ký đứng một mình ở trang {sig + 1}"
+        assert "Nơi nhận" in pages[sig]
+        crossed |= sig > 0
+    assert crossed, "no probe pushed the closing block to the next page: re-calibrate the line counts"
+    doc = Document(io.BytesIO(docx_bytes(_closing_probe(3))))
+    last = next(p for p in doc.paragraphs if p.text.startswith("2. Rà soát"))
+    assert last.paragraph_format.keep_with_next is True
+    closing_row = doc.tables[1].rows[0]._tr
+    assert closing_row.trPr is not None and closing_row.trPr.find(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit") is not None
+
+
+def test_empty_figures_read_as_words_and_zero_is_no_strength(data):
+    """No feedback answered → "chưa có số liệu", never a bare "%"; a section with a note does not add "Không phát sinh
+    số liệu"; no CLI command in the text; a 0% online share is a weakness, not a strength."""
+    from cchc.reports.render import html_document
+
+    report, figs = _figures(data, "2026")
+    assert figs["feedback.feedback_answered_on_time_rate"]["text"] == "chưa có số liệu"
+    assert figs["digital.online_share"]["value"] == 0
+    assert not any("trực tuyến" in s for s in report["assessment"]["strengths"])
+    assert any(s.startswith("Tỷ lệ hồ sơ tiếp nhận trực tuyến chỉ đạt 0,00%") for s in report["assessment"]["weaknesses"])
+    html = html_document(report)
+    assert "cchc setup" not in html and ": <strong>%</strong>" not in html
+    si766 = next(s for p in report["parts"] for s in p["sections"] if s["heading"].startswith("Chỉ số phục vụ"))
+    assert si766["note"] and not si766["figures"]
+    section = html.split("Chỉ số phục vụ người dân")[1].split("<h2>")[0]
+    assert "Không phát sinh số liệu" not in section

@@ -58,8 +58,11 @@ def test_follow_up_form_submits_with_evidence(client, filled):
 def test_close_from_the_page_shows_the_rule_then_carries_over(client, filled):
     client.force_login(filled["par"])
     url = f"/kiem-tra/{filled['insp'].pk}/ket-thuc/"
-    page = client.post(url, follow=True).content.decode()
-    assert "chưa thể kết thúc" in page
+    resp = client.post(url)
+    page = resp.content.decode()
+    # the rule (409 open_recommendations) is shown on the inspection page itself, in Vietnamese, next to the form
+    assert resp.status_code == 409 and "Chưa thể kết thúc cuộc kiểm tra" in page and "recommendations:" not in page
+    assert 'id="ket-thuc"' in page and "Ghi phát hiện" in page
     rec = filled["rec"].pk
     client.post(url, {f"use_{rec}": "1", f"carry_{rec}": "Chờ kinh phí"})
     filled["insp"].refresh_from_db()

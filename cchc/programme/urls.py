@@ -9,5 +9,6 @@ urlpatterns = [
     path("ke-hoach-cchc/xuat-ca-nhan/", views.person_export, name="export"),
     path("ke-hoach-cchc/<int:pk>/", views.plan_detail, name="plan"),
     path("ke-hoach-cchc/nhiem-vu/<int:pk>/", views.task_detail, name="task"),
+    path("ke-hoach-cchc/nhiem-vu/<int:pk>/sua/", views.task_edit, name="task_edit"),
     path("ke-hoach-cchc/minh-chung/<int:pk>/", views.evidence_download, name="evidence"),
 ]

@@ -3,6 +3,8 @@
 /ke-hoach-cchc/                         plans in scope (year filter) + create form for those who may
 /ke-hoach-cchc/<pk>/                    plan: issue form, tasks table (sort, filter by unit/status/overdue), add task
 /ke-hoach-cchc/nhiem-vu/<pk>/           task: details, status, progress reports with evidence
+/ke-hoach-cchc/nhiem-vu/<pk>/sua/       edit a task (content, unit, head, deadline, target, status): htmx swaps the
+                                        form into the plan table's row and the row back; without JS a page
 /ke-hoach-cchc/cua-don-vi/              Nhiệm vụ của đơn vị tôi (overdue first)
 /ke-hoach-cchc/xuat-ca-nhan/?nam=YYYY   XLSX, one row per task per responsible person (annual evaluation)
 """
@@ -12,16 +14,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from cchc.core.errors import DomainError
+from cchc.core.errors import DomainError, ForbiddenError
+from cchc.dossiers.templatetags.dossier_format import human
 from cchc.dossiers.views import staff_required
 
 from . import rules, selectors, services
-from .models import PAR_FIELDS, ProgressReport, TaskKind, TaskStatus
+from .forms import TaskEditForm
+from .models import PAR_FIELDS, PlanTask, ProgressReport, TaskKind, TaskStatus
 
 SORTS = {"han": ("deadline", "order"), "stt": ("order", "id"), "don_vi": ("unit__name", "deadline"),
          "trang_thai": ("status", "deadline")}
@@ -152,6 +159,62 @@ def task_detail(request, pk: int):
         "can_report": services.can_report_task(request.user, task), "can_cancel": services.can_edit_plan(request.user, task.plan.unit),
         "statuses": TaskStatus.choices, "today": today,
     })
+
+
+def _apply_edit(form: TaskEditForm, actor) -> bool:
+    """Save the edit through the services in one transaction (content → task_update, status → task_set_status);
+    False when nothing changed. A DomainError rolls both back."""
+    task, d = form.task, form.cleaned_data
+    changes = form.changes()
+    status_changed = d["status"] != task.status
+    if not changes and not status_changed:
+        return False
+    with transaction.atomic():
+        version = d["version"]
+        if changes:
+            version = services.task_update(task=task, actor=actor, expected_version=version, **changes).version
+        if status_changed:
+            services.task_set_status(task=task, actor=actor, status=d["status"], completed_on=d.get("completed_on"),
+                                     reason=d.get("reason") or "", expected_version=version)
+    return True
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk: int):
+    """Sửa nhiệm vụ (plan editors). htmx: GET swaps the form into the table row, POST answers the re-rendered row
+    (or the form with its errors, status 200 so htmx swaps it); `?dong=1` gives the row back (Hủy). Without htmx
+    the same form is a page; errors answer 400, success goes back to the plan."""
+    task = selectors.tasks_visible(request.user).select_related("plan__unit", "unit", "responsible").filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    if not services.can_edit_plan(request.user, task.plan.unit):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if request.method == "GET" and request.GET.get("dong"):
+        [task] = selectors.annotate_timeliness([task], today)
+        return render(request, "programme/_task_row.html", {"t": task, "editable": True})
+    form = TaskEditForm(request.POST or None, task=task)
+    saved = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = _apply_edit(form, request.user)
+        except DomainError as exc:
+            if isinstance(exc, ForbiddenError):
+                raise PermissionDenied(exc.message) from None
+            field = exc.field if exc.field in form.fields and exc.field != "version" else None
+            form.add_error(field, human(exc.message) if field else exc.message)
+        else:
+            if not request.htmx:
+                messages.success(request, "Đã lưu nhiệm vụ." if saved else "Không có thay đổi.")
+                return redirect(reverse("programme:plan", args=[task.plan_id]) + f"#task-{task.pk}")
+            task = PlanTask.objects.select_related("plan__unit", "unit", "responsible").get(pk=task.pk)
+            [task] = selectors.annotate_timeliness([task], today)
+            return render(request, "programme/_task_row.html", {"t": task, "editable": True,
+                                                                "note": "Đã lưu." if saved else "Không có thay đổi."})
+    if request.htmx:
+        return render(request, "programme/_task_row_form.html", {"t": task, "form": form})
+    return render(request, "programme/task_edit.html", {"t": task, "form": form}, status=400 if form.is_bound else 200)
 
 
 @staff_required

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _error_under(page: str, field_id: str) -> bool:
-    return f'id="{field_id}-err"' in page
+    return f'id="{field_id}_error"' in page
 
 
 def _team(world, **extra):

@@ -240,6 +240,32 @@ class DossierStatisticsView(APIView):
         return Response({"date_from": date_from, "date_to": date_to, "group_by": list(group_by), "rows": rows})
 
 
+class PublicTransparencyView(APIView):
+    """Công khai kết quả giải quyết hồ sơ (không đăng nhập): the figures of the page /cong-khai/ — one province,
+    1/1 to the end of yesterday (updated daily), total, by responsible unit and by procedure field. Read-only."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [PublicLookupThrottle]
+    throttle_scope = "public_lookup"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("tinh", str, description="Mã tỉnh (mặc định: tỉnh dùng nền tảng này)")],
+        responses={200: OpenApiTypes.OBJECT, 404: ErrorSerializer, 429: ErrorSerializer},
+        auth=[],
+    )
+    def get(self, request):
+        from .public_views import published_figures
+
+        code = request.query_params.get("tinh")
+        _, province, data = published_figures(code)
+        if data is None or (code and province.code != code):
+            raise NotFoundError(f"tinh: không có tỉnh mã “{code or ''}”.", field="tinh")
+        return Response({"province": {"code": province.code, "name": province.name}, "partial": True,
+                         "date_from": data["date_from"], "date_to": data["date_to"], "total": data["total"],
+                         "units": data["units"], "fields": data["fields"]})
+
+
 class ChecklistView(APIView):
     """Thành phần hồ sơ của một thủ tục (catalogue, versioned): GET the version in force (mọi cán bộ);
     PUT (Sở Nội vụ / quản trị) saves the list as a new version (catalog.services.checklist_save)."""

@@ -194,7 +194,48 @@ def _sort_rows(rows: list[dict], sort: str) -> tuple[list[dict], str]:
 
 # ------------------------------------------------------------------------------------------ export
 
-def _xlsx(title: str, subtitle: str, sheets: list[tuple[str, str, list[dict], dict | None]]) -> bytes:
+def mark_partial_months(monthly: dict, today: date) -> dict:
+    """monthly["partial"][i] = month i is not over (it ends today or later) or is cut by the period's end; its
+    label gets "(tạm tính)" so a running month is never read as a drop (the chart and the table say so)."""
+    import calendar as _calendar
+
+    partial = []
+    for label in monthly["labels"]:
+        month, year = (int(x) for x in label.split("/"))
+        last = date(year, month, _calendar.monthrange(year, month)[1])
+        partial.append(last >= today)
+    monthly["partial"] = partial
+    monthly["display"] = [f"{lab} (tạm tính)" if p else lab for lab, p in zip(monthly["labels"], partial, strict=True)]
+    return monthly
+
+
+def _monthly_rows(monthly: dict) -> list[dict]:
+    """The monthly chart's numbers as table rows (same series)."""
+    return [{"label": lab, "display": disp, "partial": p, "received_new": n, "settled": st, "settled_late": lt,
+             "sort": f"{lab[3:]}{lab[:2]}"}
+            for lab, disp, p, n, st, lt in zip(monthly["labels"], monthly["display"], monthly["partial"],
+                                               monthly["received_new"], monthly["settled"], monthly["settled_late"],
+                                               strict=True)]
+
+
+def _extra_sheets(monthly: dict, late: dict) -> list[tuple[str, list[str], list[list]]]:
+    """Sheets beside the table: the monthly chart's numbers and the two lateness tables."""
+    late_headers = ["Bước đã xong", "Trễ", "Tỷ lệ trễ (%)", "Chưa xong, đã quá hạn"]
+    return [
+        ("Theo tháng", ["Tháng", "Tiếp nhận mới", "Đã giải quyết", "Trễ hạn"],
+         [[r["display"], r["received_new"], r["settled"], r["settled_late"]] for r in _monthly_rows(monthly)]),
+        ("Trễ hạn theo đơn vị", ["Đơn vị", *late_headers],
+         [[r.get("name") or r.get("unit"), r["steps"], r["late"], r["late_rate"], r["open_late"]] for r in late["unit"]]),
+        ("Trễ hạn theo người", ["Người xử lý", "Tài khoản", *late_headers],
+         [[r.get("name") or r.get("person"), r.get("person"), r["steps"], r["late"], r["late_rate"], r["open_late"]]
+          for r in late["person"]]),
+        ("Trễ hạn theo bước", ["Bước (công việc)", *late_headers],
+         [[r.get("name") or "(không ghi công việc)", r["steps"], r["late"], r["late_rate"], r["open_late"]]
+          for r in late.get("step", [])]),
+    ]
+
+
+def _xlsx(title: str, subtitle: str, sheets: list[tuple[str, str, list[dict], dict | None]], extra=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -227,6 +268,18 @@ def _xlsx(title: str, subtitle: str, sheets: list[tuple[str, str, list[dict], di
         for col in range(3, len(COLUMNS) + 2):
             ws.column_dimensions[get_column_letter(col)].width = 12
         ws.freeze_panes = "C5"
+    for sheet_name, headers, body in extra or []:
+        ws = wb.create_sheet(sheet_name[:31])
+        ws.append([title])
+        ws.append([subtitle])
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append([])
+        ws.append(headers)
+        for cell in ws[4]:
+            cell.font = Font(bold=True)
+        for line in body:
+            ws.append(line)
+        ws.column_dimensions["A"].width = 36
     return workbook_bytes(wb)
 
 
@@ -279,6 +332,8 @@ def dashboard(request):
     today = timezone.localdate()
     period = resolve_period(request.GET, today)
     d_from, d_to = period["date_from"], period["date_to"]
+    # a period that is not over (its last day is today: the running month, quarter, half-year, year) is partial
+    period["partial"] = d_to >= today
     scope_ids = selectors.scope_unit_ids(user)
     try:
         rows = selectors.unit_rows(user=user, date_from=d_from, date_to=d_to, now=now, scope_ids=scope_ids)
@@ -314,19 +369,33 @@ def dashboard(request):
             subtitle = f"{drill_unit.name} · {period['label']}"
         else:
             sheets = [("Theo đơn vị", "Đơn vị", rows, total)]
-        data = _xlsx(title, subtitle, sheets)
+        if period["partial"]:
+            subtitle += " · kỳ chưa kết thúc, số liệu tạm tính"
+        extra = None
+        if drill_unit is None:  # every chart's and table's numbers: the monthly line and the lateness tables
+            monthly = mark_partial_months(selectors.monthly_series(user=user, date_from=d_from, date_to=d_to, now=now), today)
+            late = selectors.late_attribution(date_from=d_from, date_to=d_to, scope_ids=scope_ids)
+            extra = _extra_sheets(monthly, late)
+        data = _xlsx(title, subtitle, sheets, extra=extra)
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         name = f"thong-ke-ho-so_{d_from:%Y%m%d}_{d_to:%Y%m%d}{'_' + drill_unit.code if drill_unit else ''}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
-    monthly = selectors.monthly_series(user=user, date_from=d_from, date_to=d_to, now=now)
+    monthly = mark_partial_months(selectors.monthly_series(user=user, date_from=d_from, date_to=d_to, now=now), today)
+    # hôm nay: today's intake from the rollups (one day, same definition); in process / overdue now are the tiles'
+    today_row = (total_row(selectors.unit_rows(user=user, date_from=today, date_to=today, now=now, scope_ids=scope_ids))
+                 if period["partial"] else None)
     late = selectors.late_attribution(date_from=d_from, date_to=d_to, scope_ids=scope_ids)
     # bars only for units with enough settled dossiers (worst first, whatever the table's order); the others apart
     chart_rows, few_rows = selectors.rate_chart_rows(rows, limit=CHART_UNITS)
     # the viewer's own target (unit → province → national, units.targets.target_for) heads the page and the chart
     scope_unit = getattr(user, "unit", None)
     target = target_for("on_time_rate", scope_unit, d_to.year)
+    # the other tiles' targets (same resolution; None: no target set — the tile says so)
+    tile_targets = {m: target_for(m, scope_unit, d_to.year)
+                    for m in ("online_share", "digitised_documents_share", "electronic_result_share")}
+    tile_below = {m: (t is not None and total.get(m) is not None and total[m] < t.value) for m, t in tile_targets.items()}
     base_qs = _qs_without(request.GET, "sap_xep", "don_vi")
     add_cells(rows, year=d_to.year)
     add_cells([total], year=d_to.year, default_unit=scope_unit)
@@ -344,7 +413,8 @@ def dashboard(request):
     ctx = {
         "period": period, "periods": PERIODS, "total": total, "rows": rows, "sort": sort,
         "columns": _column_links(sort, _qs_without(request.GET, "sap_xep")),
-        "target": target, "below_target": total["below_target"],
+        "target": target, "below_target": total["below_target"], "tile_targets": tile_targets, "tile_below": tile_below,
+        "today_row": today_row, "monthly_rows": _monthly_rows(monthly),
         "late": late, "charts": charts, "chart_count": len(chart_rows), "few_rows": few_rows,
         "min_settled": selectors.MIN_SETTLED_FOR_RATE,
         "chart_height": max(220, 18 * len(chart_rows) + 110), "drill_unit": drill_unit, "drill": drill,

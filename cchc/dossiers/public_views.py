@@ -94,10 +94,11 @@ def transparency_figures(province, *, as_of) -> dict:
     return {"date_from": d_from, "date_to": as_of, "total": _row("Toàn tỉnh", total), "units": units, "fields": fields}
 
 
-def public_transparency(request):
-    """Công khai: no login; ?tinh=<code> picks the province; ?xuat=xlsx exports both tables."""
+def published_figures(code: str | None):
+    """(provinces, province, data) as published today: the figures to the end of yesterday, cached for the day.
+    The page and the public API (`/api/v1/public/transparency/`) both read this, so they always agree."""
     provinces = _provinces()
-    province = next((p for p in provinces if p.code == request.GET.get("tinh")), None) or _default_province(provinces)
+    province = next((p for p in provinces if p.code == code), None) or _default_province(provinces)
     as_of = timezone.localdate() - timedelta(days=1)
     data = None
     if province is not None:
@@ -106,6 +107,13 @@ def public_transparency(request):
         if data is None:
             data = transparency_figures(province, as_of=as_of)
             cache.set(key, data, CACHE_SECONDS)
+    return provinces, province, data
+
+
+def public_transparency(request):
+    """Công khai: no login; ?tinh=<code> picks the province; ?xuat=xlsx exports both tables."""
+    provinces, province, data = published_figures(request.GET.get("tinh"))
+    as_of = data["date_to"] if data else timezone.localdate() - timedelta(days=1)
     if data is not None and request.GET.get("xuat") == "xlsx":
         from django.http import HttpResponse
 

@@ -282,17 +282,19 @@ def dossier_statistics(
 
 
 def late_steps_by(*, by: str = "unit", date_from: date, date_to: date, units=None) -> list[dict]:
-    """Bước xử lý trễ hạn per unit or person (phiếu kiểm soát): steps finished in the period, and late ones.
+    """Bước xử lý trễ hạn per unit, person or step (`by="step"`: the step's task, e.g. "Thẩm định, giải quyết hồ
+    sơ"; phiếu kiểm soát): steps finished in the period, and late ones.
 
     A step is late when finished after its own due time; unfinished steps already past due count as
     late too (`open_late`). Lateness is attributed to the holder of the step (to_unit / to_user).
     """
     start, end = period_bounds(date_from, date_to)
-    key = {"unit": ("to_unit__code", "to_unit__name"), "person": ("to_user__username", "to_user__full_name")}.get(by)
+    key = {"unit": ("to_unit__code", "to_unit__name"), "person": ("to_user__username", "to_user__full_name"),
+           "step": ("task", "task")}.get(by)
     if key is None:
         from cchc.core.errors import DomainError
 
-        raise DomainError("by: chỉ nhận 'unit' hoặc 'person'.", code="invalid_choice", field="by")
+        raise DomainError("by: chỉ nhận 'unit', 'person' hoặc 'step'.", code="invalid_choice", field="by")
     qs = DossierStep.objects.filter(Q(finished_at__gte=start, finished_at__lt=end) | Q(finished_at__isnull=True, sent_at__lt=end))
     if units is not None:
         qs = qs.filter(to_unit__in=list(units))
@@ -405,12 +407,12 @@ def monthly_series(*, user, date_from: date, date_to: date, now=None) -> dict:
 
 
 def late_attribution(*, date_from: date, date_to: date, scope_ids, limit: int = 15) -> dict:
-    """Bước xử lý trễ hạn per unit and per person (late_steps_by), only rows with lateness."""
+    """Bước xử lý trễ hạn per unit, per person and per step (late_steps_by), only rows with lateness."""
     units = None if scope_ids is None else Unit.objects.filter(pk__in=sorted(scope_ids))
     out = {}
-    for by in ("unit", "person"):
+    for by in ("unit", "person", "step"):
         rows = late_steps_by(by=by, date_from=date_from, date_to=date_to, units=units)
-        out[by] = [r for r in rows if (r["late"] or r["open_late"]) and (r[by] or r["name"])][:limit]
+        out[by] = [r for r in rows if (r["late"] or r["open_late"]) and (r[by] or r["name"] or by == "step")][:limit]
     return out
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cchc.accounts.models import Role, User
@@ -292,3 +293,80 @@ def test_the_chart_ranks_units_with_enough_settled_dossiers_and_lists_the_others
     assert r.context["chart_count"] == 0 and r.context["charts"]["units"]["labels"] == []
     assert [row["unit"] for row in r.context["few_rows"]] == [dept.code, commune.code]  # most settled first
     assert "2/3 đúng hạn · 1 trễ" in r.content.decode()
+
+
+def test_a_month_that_ends_today_or_later_is_partial_and_one_that_ended_yesterday_is_not():
+    monthly = {"labels": ["01/2026", "02/2026", "03/2026"], "received_new": [1, 2, 3], "settled": [1, 2, 3],
+               "settled_late": [0, 0, 0]}
+    # today = 28/02/2026: February ends today (not over), January ended, March is later
+    out = dv.mark_partial_months(dict(monthly), date(2026, 2, 28))
+    assert out["partial"] == [False, True, True]
+    assert out["display"] == ["01/2026", "02/2026 (tạm tính)", "03/2026 (tạm tính)"]
+    # today = 01/03/2026: February ended yesterday, March has just begun
+    assert dv.mark_partial_months(dict(monthly), date(2026, 3, 1))["partial"] == [False, False, True]
+    assert dv.mark_partial_months({**monthly, "labels": []}, date(2026, 3, 1))["partial"] == []
+
+
+def test_a_running_period_is_marked_partial_and_a_finished_one_is_not(client, busy):
+    today = timezone.localdate()
+    running = page(client, busy["leader"], "?ky=thang")
+    assert running.context["period"]["partial"] is True and "số liệu tạm tính" in running.content.decode()
+    assert running.context["monthly_rows"][-1]["partial"] is True
+    assert running.context["today_row"] is not None
+    done = page(client, busy["leader"], MARCH)  # March 2026 is over (these tests run after it)
+    assert today > date(2026, 3, 31) and done.context["period"]["partial"] is False
+    assert done.context["today_row"] is None and "kỳ chưa kết thúc" not in done.content.decode()
+    assert [m["partial"] for m in done.context["monthly_rows"]] == [False]
+    assert [(m["received_new"], m["settled"], m["settled_late"]) for m in done.context["monthly_rows"]] == [(5, 4, 1)]
+
+
+def _late_step(world):
+    """A dossier assigned to a specialist with a 1-working-day step who hands it over two days later (late step)."""
+    d = receive(world)
+    d = act(world, d, wf.ASSIGN, MON + timedelta(minutes=30), assignee="chuyenvien", step_allowance="1")
+    d.refresh_from_db()
+    services.dossier_transition(dossier=d, action=wf.HANDOVER, actor=world["specialist"], version=d.version,
+                                at=datetime(2026, 3, 4, 9, 0, tzinfo=VN), assignee="chuyenvien2")
+    return d
+
+
+def test_the_xlsx_holds_every_chart_and_lateness_table(client, busy):
+    _late_step(busy)
+    r = page(client, busy["leader"], MARCH + "&xuat=xlsx")
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["Theo đơn vị", "Theo tháng", "Trễ hạn theo đơn vị", "Trễ hạn theo người", "Trễ hạn theo bước"]
+    monthly = [tuple(row) for row in wb["Theo tháng"].iter_rows(min_row=5, values_only=True)]
+    assert monthly == [("03/2026", 6, 4, 1)]
+    people = [tuple(row) for row in wb["Trễ hạn theo người"].iter_rows(min_row=5, values_only=True)]
+    # chuyenvien finished the step late; chuyenvien2 still holds the dossier past its step due (open, late)
+    assert {p[1]: (p[3], p[5]) for p in people} == {"chuyenvien": (1, 0), "chuyenvien2": (0, 1)}
+    steps = [tuple(row) for row in wb["Trễ hạn theo bước"].iter_rows(min_row=5, values_only=True)]
+    assert [s[2] for s in steps] == [1]
+
+
+def test_lateness_by_step_counts_the_late_step_and_rejects_an_unknown_grouping(client, busy):
+    d = _late_step(busy)
+    march = {"date_from": date(2026, 3, 1), "date_to": date(2026, 3, 31)}
+    [row] = selectors.late_steps_by(by="step", **march)
+    assert row["late"] == 1 and row["step"] == d.steps.get(seq=1).task
+    html = page(client, busy["leader"]).content.decode()
+    assert 'id="table-late-step"' in html and 'class="sortable"' in html
+    from cchc.core.errors import DomainError
+
+    with pytest.raises(DomainError) as exc:
+        selectors.late_steps_by(by="task", **march)
+    assert exc.value.field == "by"
+
+
+def test_tiles_show_their_own_targets_and_link_to_the_detail(client, busy):
+    from cchc.units.models import Target
+
+    Target.objects.create(province=busy["province"], unit=None, year=2026, metric="online_share", value=Decimal("30"),
+                          source_document="Nghị quyết thử")
+    r = page(client, busy["leader"])
+    html = r.content.decode()
+    # 1 online of 5 new = 20 % < 30 %: flagged; digitisation has no target
+    assert r.context["tile_below"]["online_share"] is True
+    assert r.context["tile_targets"]["digitised_documents_share"] is None
+    assert "mục tiêu ≥ 30 %" in html and "chưa đặt mục tiêu" in html
+    assert 'href="/mot-cua/ho-so/?loc=qua-han" data-figure="in_process_overdue"' in html

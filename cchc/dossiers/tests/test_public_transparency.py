@@ -88,3 +88,19 @@ def test_a_visitor_without_a_choice_sees_the_province_this_platform_serves(clien
     settings.PLATFORM_PROVINCE = world["other_province"].code
     assert client.get("/cong-khai/").context["province"].code == world["other_province"].code
     assert client.get(f"/cong-khai/?tinh={world['province'].code}").context["province"].code == world["province"].code
+
+
+def test_the_public_api_gives_the_page_figures_without_login_and_404_for_an_unknown_province(api_client, world, three):
+    from django.core.cache import cache
+
+    cache.clear()
+    r = api_client.get("/api/v1/public/transparency/?tinh=T99")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    data = transparency_figures(world["province"], as_of=timezone.localdate() - timedelta(days=1))
+    assert body["province"]["code"] == "T99" and body["partial"] is True
+    assert body["total"] == {**data["total"]}
+    assert [(u["name"], u["settled"], u["rate"]) for u in body["units"]] == [(u["name"], u["settled"], u["rate"]) for u in data["units"]]
+    assert (body["total"]["received"], body["total"]["late"]) == (3, 1)
+    missing = api_client.get("/api/v1/public/transparency/?tinh=KHONG-CO")
+    assert missing.status_code == 404 and missing.json()["field"] == "tinh"

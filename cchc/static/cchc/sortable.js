@@ -42,6 +42,15 @@
         button.type = "button";
         button.className = "th-sort";
         button.title = "Bấm để sắp xếp theo cột này";
+        // look like the header text on every page (set through the CSSOM: allowed by the content security policy)
+        ["background", "border", "padding", "margin", "font", "color", "textAlign", "minHeight", "boxShadow"].forEach(function (p) {
+          button.style[p] = "inherit";
+        });
+        button.style.background = "transparent";
+        button.style.border = "0";
+        button.style.padding = "0";
+        button.style.boxShadow = "none";
+        button.style.cursor = "pointer";
         while (th.firstChild) button.appendChild(th.firstChild);
         th.appendChild(button);
         button.addEventListener("click", function () { sortBy(table, th, index); });

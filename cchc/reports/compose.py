@@ -191,12 +191,23 @@ def assessment(by_key: dict, figures: list[dict]) -> dict:
     lost = by_key.get("lost.points")
     if lost and lost["value"]:
         bad.append(f"Chỉ số CCHC cấp tỉnh còn bị trừ {_ref(lost)} ở {_ref(by_key['lost.count'])}.")
-    for fig in figures:  # the other apps' overdue figures (tasks, recommendations, feedback past the legal time)
+    # the other apps' overdue figures (tasks, recommendations, feedback past the legal time), one sentence per section
+    # named by its heading: a bare "Hoàn thành quá hạn: 6 nhiệm vụ" or "Kiến nghị hoàn thành trễ hạn" (of an
+    # inspection, not a citizen's) does not say what it is about
+    by_section: dict[str, list[str]] = {}
+    for fig in figures:
         if fig["key"].split(".", 1)[0] in ("dossiers", "digital", "procedures", "national", "lost", "si766"):
             continue
         if ("overdue" in fig["key"] or "late" in fig["key"]) and isinstance(fig.get("value"), (int, float, Decimal)) and fig["value"] > 0:
-            bad.append(f"{fig['label']}: {_ref(fig)}.")
+            by_section.setdefault(fig.get("section") or "", []).append(f"{_lower_first(fig['label'])} {_ref(fig)}")
+    for section, items in by_section.items():
+        bad.append(f"{section}: {'; '.join(items)}." if section else f"{'; '.join(items)}.")
     return {"strengths": good, "weaknesses": bad}
+
+
+def _lower_first(label: str) -> str:
+    """"Trả lời quá hạn" → "trả lời quá hạn" inside a sentence; an acronym ("PAR INDEX", "UBND") stays as written."""
+    return label[:1].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
 
 
 def directions(by_key: dict, parts: dict, period: ReportPeriod) -> list[str]:

@@ -293,3 +293,21 @@ def test_empty_figures_read_as_words_and_zero_is_no_strength(data):
     assert si766["note"] and not si766["figures"]
     section = html.split("Chỉ số phục vụ người dân")[1].split("<h2>")[0]
     assert "Không phát sinh số liệu" not in section
+
+
+def test_other_apps_overdue_figures_are_named_by_their_section():
+    """"Trả lời quá hạn: 16 phản ánh" alone does not say it is citizen feedback: one sentence per section, headed by it."""
+    from cchc.reports.compose import assessment
+
+    figs = [
+        {"key": "feedback.feedback_answered_late", "label": "Trả lời quá hạn", "value": 16, "text": "16 phản ánh", "no": 25,
+         "section": "Tiếp nhận, xử lý phản ánh, kiến nghị"},
+        {"key": "feedback.feedback_open_overdue", "label": "Đang xử lý quá hạn", "value": 9, "text": "9 phản ánh", "no": 27,
+         "section": "Tiếp nhận, xử lý phản ánh, kiến nghị"},
+        {"key": "feedback.feedback_open", "label": "Đang xử lý", "value": 5, "text": "5 phản ánh", "no": 26,
+         "section": "Tiếp nhận, xử lý phản ánh, kiến nghị"},
+        {"key": "inspections.recommendations_late", "label": "Kiến nghị hoàn thành trễ hạn", "value": 0, "text": "0 kiến nghị", "no": 20,
+         "section": "Công tác kiểm tra cải cách hành chính"},
+    ]
+    weak = assessment({f["key"]: f for f in figs}, figs)["weaknesses"]
+    assert weak == ["Tiếp nhận, xử lý phản ánh, kiến nghị: trả lời quá hạn 16 phản ánh [25]; đang xử lý quá hạn 9 phản ánh [27]."]

@@ -321,18 +321,27 @@ POLICY.update(
         "reports:download": rule(PROVINCE_VIEW, query="tinh=T99&dinh_dang=docx"),
         # commendations
         "api-commendation-rules": rule(STAFF),
-        "api-commendation-proposals": rule(STAFF),
+        "api-commendation-proposals": rule(
+            STAFF, note="proposals_visible: drafts only for the PAR office and leaders"
+        ),
         "api-commendation-compute": post(PAR),
-        "api-commendation-proposal": rule(STAFF, "proposal", "unit"),
-        "api-commendation-candidate-add": post(PAR, "proposal", "unit"),
-        "api-commendation-decide": post(PAR, "proposal", "unit"),
-        "api-commendation-candidate-remove": post(PAR, "proposal", "unit"),
-        "commendations:home": rule(STAFF),
+        "api-commendation-proposal": rule(
+            PROVINCE_VIEW,
+            "proposal",
+            "province",
+            note="a draft list; other staff of the province read decided lists",
+        ),
+        "api-commendation-candidate-add": post(PAR, "proposal", "province"),
+        "api-commendation-decide": post(PAR, "proposal", "province"),
+        "api-commendation-candidate-remove": post(PAR, "candidate", "province"),
+        "commendations:home": rule(
+            STAFF, note="drafts only for the PAR office and leaders (no read leak of candidates)"
+        ),
         "commendations:rule_add": post(PAR),
         "commendations:compute": post(PAR),
-        "commendations:candidate_add": post(PAR, "proposal", "unit"),
-        "commendations:decide": post(PAR, "proposal", "unit"),
-        "commendations:candidate_remove": post(PAR, "proposal", "unit"),
+        "commendations:candidate_add": post(PAR, "proposal", "province"),
+        "commendations:decide": post(PAR, "proposal", "province"),
+        "commendations:candidate_remove": post(PAR, "candidate", "province"),
         # identity (VNeID login and its test double)
         "identity:start": public(),
         "identity:callback": public(needs="an authorisation code from the identity provider"),
@@ -381,7 +390,9 @@ POLICY.update(
         "programme:export": rule(STAFF),
         "programme:plan": rule(STAFF, "plan", "province"),
         "programme:task": rule(STAFF, "plan_task", "province"),
-        "programme:evidence": rule(STAFF, "progress_evidence", "unit"),
+        "programme:evidence": rule(
+            STAFF, "progress_evidence", "province", note="the evidence of a task the user may read"
+        ),
         # counters (lấy số)
         "api-queue-centres": public(),
         "api-queue-issue": post(EVERYONE, "centre"),

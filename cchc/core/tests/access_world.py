@@ -154,8 +154,11 @@ def build_world() -> World:
         ),
     ]
     from cchc.serviceindex import reference as serviceindex_reference
+    from cchc.serviceindex.models import IndicatorSet
 
     serviceindex_reference.load()
+    w.objects["indicator"] = [Variant("national", {"code": "2.1"}, query="tinh=T99")]
+    w.objects["indicator_set"] = [Variant("national", {"pk": IndicatorSet.objects.order_by("pk").first().pk})]
     for part in (
         _dossiers,
         _feedback,
@@ -407,6 +410,24 @@ def _programme(w: World):
         unit=w.units["other_centre"],
         deadline=D(2026, 6, 30),
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cchc.dossiers.tests.factories import PDF_BYTES
+
+    evidence = []
+    for label, t, actor in (
+        ("dept", task, w.users["unit_head"]),
+        ("other_province", otask, w.staff["other_par"]),
+    ):
+        report = services.progress_report_add(
+            task=t,
+            actor=actor,
+            content="Đã rà soát",
+            percent=50,
+            uploaded_file=SimpleUploadedFile("minh-chung.pdf", PDF_BYTES, "application/pdf"),
+        )
+        evidence.append(Variant(label, {"pk": report.pk}, (t.unit,)))
+    w.objects["progress_evidence"] = evidence
     w.objects["plan"] = [
         Variant("province", {"pk": plan.pk}, (w.units["province"],)),
         Variant("other_province", {"pk": oplan.pk}, (w.units["other_province"],)),
@@ -537,4 +558,27 @@ def _indices(w: World):
 
 
 def _commendations(w: World):
-    w.objects["proposal"] = [Variant("missing", {"pk": MISSING_ID})]
+    """A draft list of commendations per province, with one candidate whose name is private to the PAR office
+    and the leaders of that province until the list is decided."""
+    from cchc.commendations.models import Candidate, Form, Proposal
+
+    proposals, candidates = [], []
+    for label, prov, unit in (
+        ("province", w.units["province"], w.units["dept"]),
+        ("other_province", w.units["other_province"], w.units["other_centre"]),
+    ):
+        p = Proposal.objects.create(province=prov, year=2026)
+        name = f"ỨNG VIÊN NHÁP {prov.code}"
+        c = Candidate.objects.create(
+            proposal=p,
+            unit=unit,
+            official_name=name,
+            form=Form.CERTIFICATE,
+            basis="Hoàn thành xuất sắc",
+            manual=True,
+        )
+        proposals.append(Variant(label, {"pk": p.pk}, (prov,)))
+        candidates.append(Variant(label, {"pk": c.pk}, (prov,)))
+        w.secrets.append((name, (prov,), None))
+    w.objects["proposal"] = proposals
+    w.objects["candidate"] = candidates

@@ -183,6 +183,7 @@ POLICY.update(
         "dossiers:verify": public(),
         "dossiers:public_apologies": public(),
         "dossiers:public_transparency": public(),
+        "api-public-transparency": public(query="tinh=T99", note="the published figures of /cong-khai/"),
         # indices
         "api-indices-criteria-sets": rule(SIGNED_IN, note="criteria sets are reference data"),
         "api-indices-criteria-sets-import": post(PAR),
@@ -315,6 +316,13 @@ POLICY.update(
         ),
         "inspections:detail": rule(STAFF, "inspection", "unit"),
         "inspections:close": post(PAR, "inspection", "unit"),
+        "inspections:inspection_new": rule(
+            PAR, "inspection_plan", "unit", note="appraise on the plan's province"
+        ),
+        "inspections:conducted": post(PAR, "inspection", "unit"),
+        "inspections:finding_new": post(PAR, "inspection", "unit"),
+        "inspections:finding_action": post(PAR, "inspection_finding", "unit"),
+        "inspections:recommendation_new": post(PAR, "inspection", "unit"),
         # reports (reports.access)
         "reports:index": rule(PROVINCE_VIEW, query="tinh=T99"),
         "reports:preview": rule(PROVINCE_VIEW, query="tinh=T99"),
@@ -389,6 +397,9 @@ POLICY.update(
         "programme:mine": rule(STAFF),
         "programme:export": rule(STAFF),
         "programme:plan": rule(STAFF, "plan", "province"),
+        "programme:task_edit": rule(
+            PAR, "plan_task", "province", note="services.can_edit_plan: the province plan's editors"
+        ),
         "programme:task": rule(STAFF, "plan_task", "province"),
         "programme:evidence": rule(
             STAFF, "progress_evidence", "province", note="the evidence of a task the user may read"

@@ -372,10 +372,21 @@ def _inspections(w: World):
             deadline=D(2026, 6, 30),
             actor=actor,
         )
-        out[key] = (insp, rec, target)
+        finding = services.finding_add(inspection=insp, text="Chưa niêm yết đủ thủ tục", actor=actor)
+        out[key] = (insp, rec, target, plan, finding)
     w.objects["inspection"] = [
         Variant("dept", {"pk": out["province"][0].pk}, (w.units["dept"],)),
         Variant("other_province", {"pk": out["other_province"][0].pk}, (w.units["other_centre"],)),
+    ]
+    w.objects["inspection_plan"] = [
+        Variant(k, {"plan_pk": out[k][3].pk}, (out[k][3].province,)) for k in ("province", "other_province")
+    ]
+    w.objects["inspection_finding"] = [
+        Variant(label, {"pk": out[k][0].pk, "finding_pk": out[k][4].pk}, (unit,))
+        for k, label, unit in (
+            ("province", "dept", w.units["dept"]),
+            ("other_province", "other_province", w.units["other_centre"]),
+        )
     ]
     w.objects["recommendation"] = [
         Variant("dept", {"pk": out["province"][1].pk}, (w.units["dept"],)),

@@ -18,4 +18,5 @@ urlpatterns = [
     path("buu-gui/<str:waybill>/", postal_views.track, name="postal_track"),
     path("thong-bao/sms/esms-callback/", notice_views.esms_callback, name="esms_callback"),
     path("thong-bao/zalo/webhook/", notice_views.zalo_webhook, name="zalo_webhook"),
+    path("mot-cua/thong-bao/<int:pk>/gui-lai/", notice_views.requeue, name="notice_requeue"),
 ]

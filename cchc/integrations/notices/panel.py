@@ -13,4 +13,9 @@ def dossier_notices_section(request, dossier) -> str:
         .select_related("notice")
         .order_by("notice__created_at", "notice_id", "channel")
     )
-    return render_to_string("integrations/_dossier_notices.html", {"rows": rows}, request=request)
+    from cchc.dossiers.services import can_process_dossier
+
+    can_requeue = any(r.status == "failed" for r in rows) and can_process_dossier(request.user, dossier)
+    return render_to_string(
+        "integrations/_dossier_notices.html", {"rows": rows, "can_requeue": can_requeue}, request=request
+    )

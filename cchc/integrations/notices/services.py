@@ -363,6 +363,31 @@ def _fake_report(channel: str, pk: int, provider_id: str) -> None:
             zalo_webhook(event[0], event[1])
 
 
+def delivery_requeue(*, delivery: NoticeDelivery, actor) -> NoticeDelivery:
+    """Gửi lại: a failed delivery back to the queue (tries reset), by staff who may process the dossier. Audited."""
+    from cchc.core.errors import ConflictError, ForbiddenError
+    from cchc.dossiers.services import can_process_dossier
+
+    with transaction.atomic():
+        d = NoticeDelivery.objects.select_for_update().select_related("notice__dossier").get(pk=delivery.pk)
+        if not can_process_dossier(actor, d.notice.dossier):
+            raise ForbiddenError("Bạn không có quyền xử lý hồ sơ này.", code="forbidden")
+        if d.status != DeliveryState.FAILED:
+            raise ConflictError("status: chỉ gửi lại thông báo đã gửi lỗi.", code="not_failed")
+        error = d.last_error
+        d.status, d.attempts, d.next_attempt_at, d.last_error = DeliveryState.QUEUED, 0, timezone.now(), ""
+        d.save(update_fields=["status", "attempts", "next_attempt_at", "last_error"])
+        audit_record(
+            actor=actor,
+            action="notice.requeue",
+            obj=d,
+            from_state=DeliveryState.FAILED,
+            to_state=DeliveryState.QUEUED,
+            data={"dossier": d.notice.dossier.code, "channel": d.channel, "error": error},
+        )
+    return d
+
+
 # ------------------------------------------------------------------------------------------------ delivery reports
 
 

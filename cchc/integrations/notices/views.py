@@ -4,11 +4,38 @@ from __future__ import annotations
 
 import hmac
 
-from django.http import JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from cchc.core.errors import DomainError
+from cchc.integrations.models import NoticeDelivery
+
 from . import services
+
+
+@login_required
+@require_POST
+def requeue(request, pk: int):
+    """Gửi lại a failed notice (staff who may process the dossier), back to the dossier page."""
+    from django.contrib import messages
+
+    d = NoticeDelivery.objects.select_related("notice__dossier").filter(pk=pk).first()
+    if d is None or not getattr(request.user, "is_staff_member", False):
+        raise Http404
+    try:
+        services.delivery_requeue(delivery=d, actor=request.user)
+    except DomainError as exc:
+        if exc.status_code == 403:
+            raise Http404 from None
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Đã đưa thông báo vào hàng đợi gửi lại.")
+    from django.urls import reverse
+
+    return redirect(reverse("dossiers:detail", args=[d.notice.dossier.code]) + "#notices")
 
 
 @csrf_exempt

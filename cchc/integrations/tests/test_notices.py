@@ -341,3 +341,20 @@ def test_an_apology_notice_carries_the_new_date_and_rolls_back_with_the_dossier_
     assert not Notice.objects.filter(
         dossier=d, kind="result_ready"
     ).exists()  # written in the change's transaction
+
+
+def test_staff_of_the_dossier_requeue_a_failed_notice(client, world):
+    d = receive(world, email="", phone="0912345699")  # the fake carrier fails numbers ending in 99
+    assert services.deliveries_send() == {"sent": 1, "retry": 0, "failed": 0}
+    sms = deliveries(d)["sms"]
+    assert sms.status == "failed" and "SendFailed=1" in sms.last_error  # the callback reported the failure
+    client.force_login(world["other_officer"])  # another centre: not in scope
+    assert client.post(f"/mot-cua/thong-bao/{sms.pk}/gui-lai/").status_code == 404
+    client.force_login(world["officer"])
+    assert "Gửi lại" in client.get(f"/mot-cua/ho-so/{d.code}/").content.decode()
+    assert client.post(f"/mot-cua/thong-bao/{sms.pk}/gui-lai/").status_code == 302
+    sms.refresh_from_db()
+    assert (sms.status, sms.attempts, sms.last_error) == ("queued", 0, "")
+    assert AuditEvent.objects.filter(action="notice.requeue").count() == 1
+    with pytest.raises(DomainError):  # only a failed one
+        services.delivery_requeue(delivery=sms, actor=world["officer"])

@@ -284,6 +284,12 @@ POLICY.update(
             needs="an X-ZEvent-Signature of the Zalo OA",
             note="webhook authenticated by its signature",
         ),
+        "integrations:notice_requeue": post(
+            PROCESSING,
+            "notice_delivery",
+            "unit",
+            note="Gửi lại a failed notice: staff who may process the dossier (receiving or handling unit)",
+        ),
         "integrations:postal_mine": rule(SIGNED_IN),
         "integrations:postal_staff": rule(STAFF),
         "integrations:postal_handover": post(PROCESSING),

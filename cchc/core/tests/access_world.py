@@ -271,6 +271,22 @@ def _payments_and_shipments(w: World, dossiers, labels, owners):
         ships.append(Variant(labels[d.pk], {"waybill": s.waybill}, (d.unit,), owners[d.pk]))
     w.objects["payment"] = pays
     w.objects["waybill"] = ships
+    _notice_deliveries(w, dossiers, labels)
+
+
+def _notice_deliveries(w: World, dossiers, labels):
+    """A failed SMS notice per dossier (requeued by staff who may process the dossier)."""
+    from django.utils import timezone
+
+    from cchc.integrations.models import DeliveryState, Notice, NoticeDelivery
+
+    out = []
+    for d in dossiers:
+        n = Notice.objects.create(dossier=d, kind="result_ready", key=f"access:{d.pk}", created_at=timezone.now())
+        x = NoticeDelivery.objects.create(notice=n, channel="sms", recipient="0912345699", status=DeliveryState.FAILED,
+                                          next_attempt_at=timezone.now(), last_error="access world")
+        out.append(Variant(labels[d.pk], {"pk": x.pk}, w.objects["dossier"][dossiers.index(d)].units))
+    w.objects["notice_delivery"] = out
 
 
 def _feedback(w: World):

@@ -79,6 +79,7 @@ def test_file_route_answer_and_publish_a_feedback(
     expect(page.locator(".badge").first).to_have_text("Đã chuyển đơn vị xử lý")
     expect(page.locator("dl").nth(1)).to_contain_text("Sở Tư pháp")
     screenshot("feedback-routed-1366")
+    fits_phone(page, screenshot, "feedback-routed-390")  # the officer's detail page with its forms on a phone
     browser_logout()
 
     # 3. an officer of Sở Tư pháp answers

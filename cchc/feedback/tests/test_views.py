@@ -73,3 +73,18 @@ def test_dialogue_pages(world):
     page = par.get(r["Location"]).content.decode()
     assert "Đường vào trụ sở hẹp" in page and "PAKN-T1-2026-" in page and "Mở rộng lối vào" in page
     assert "Đối thoại xã Một" in par.get("/doi-thoai/").content.decode()
+
+
+def test_public_text_masks_the_sender_and_long_digit_runs_only():
+    """The published answer: the sender's name, phone, e-mail, ID number and address are masked, and any run of 9 or
+    more digits (spaces, dots, hyphens between them allowed); 8 digits, dates and amounts stay."""
+    from types import SimpleNamespace
+
+    from cchc.feedback.access import public_text
+
+    fb = SimpleNamespace(sender_name="Nguyễn Văn Dân", sender_phone="0912345678", sender_email="dan@example.vn",
+                         sender_id_number="001099012345", sender_address="Số 5 Trần Phú")
+    text = ("Kính gửi ông NGUYỄN VĂN DÂN (số 5 trần phú, dan@example.vn, CCCD 001099012345): gọi 0987 654 321 hoặc "
+            "0987.654.3 (8 chữ số); lệ phí 1.500.000 đồng; hẹn ngày 06/12/2026; mã 12345678.")
+    assert public_text(fb, text) == ("Kính gửi ông ••• (•••, •••, CCCD •••): gọi ••• hoặc 0987.654.3 (8 chữ số); lệ phí 1.500.000 đồng; "
+                                     "hẹn ngày 06/12/2026; mã 12345678.")

@@ -185,7 +185,11 @@ POLICY.update(
         "dossiers:public_transparency": public(),
         "api-public-transparency": public(query="tinh=T99", note="the published figures of /cong-khai/"),
         # indices
-        "api-indices-criteria-sets": rule(SIGNED_IN, note="criteria sets are reference data"),
+        "api-indices-criteria-sets": rule(
+            SIGNED_IN,
+            note="criteria_sets_visible: national sets and the scope's own; citizens none",
+            empty_for=CITIZENS,
+        ),
         "api-indices-criteria-sets-import": post(PAR),
         "api-indices-criteria-set": rule(STAFF, "criteria_set"),
         "api-indices-criteria-set-copy": post(PAR, "criteria_set"),

@@ -199,6 +199,7 @@ def _compare(world, rng: random.Random, label: str) -> None:
         new = Dossier.objects.filter(q_received_new(start, end))
         assert row["received_fee_bearing"] == new.filter(Q_FEE_CHARGED).count(), label
         assert row["received_paid_online"] == new.filter(Q_PAID_ONLINE).count(), label
+        _check_766_counters(label, d_from, d_to, now)
 
 
 def _table(model, fields) -> dict:
@@ -242,6 +243,173 @@ def test_rollups_equal_the_live_statistics_after_any_random_history(world, seed)
     rollups.rebuild()
     assert _tables() == incremental
     _compare(world, rng, f"seed {seed} after rebuild")
+
+
+# ------------------------------------------------------------------------------------------ out of order
+
+def _check_766_counters(label, d_from, d_to, now) -> None:
+    """The counters the 766 index reads (extra=True) equal their live definitions on the dossier table."""
+    from cchc.dossiers.selectors import (
+        Q_DISSATISFIED,
+        Q_ELECTRONIC_DOCUMENTS,
+        Q_ELECTRONIC_RESULT,
+        q_open_at,
+        q_settled_in,
+    )
+
+    [row] = rollup_statistics(date_from=d_from, date_to=d_to, group_by=(), now=now, extra=True)
+    start, end = period_bounds(d_from, d_to)
+    settled = Dossier.objects.filter(q_settled_in(start, end))
+    live = {
+        "settled_digitised_with_result": settled.filter(Q_ELECTRONIC_RESULT & Q_ELECTRONIC_DOCUMENTS).count(),
+        "settled_dissatisfied": settled.filter(Q_DISSATISFIED).count(),
+        "settled_elapsed_seconds": sum(rollups.elapsed_seconds(r, t) for r, t in settled.values_list("received_at", "settled_at")),
+        "in_process_dissatisfied": Dossier.objects.filter(q_open_at(min(end, now)) & Q_DISSATISFIED).count(),
+    }
+    assert {k: row[k] for k in live} == live, (label, d_from, d_to, now)
+
+
+def _compare_periods(world, rng: random.Random, label: str, periods) -> None:
+    """rollups == live for fixed periods around the month and year ends, at a cut-off after everything and at
+    a random instant inside the period; three viewers, three groupings."""
+    viewers = [None, world["leader"], world["head"]]
+    last = max(_last_event(d) for d in Dossier.objects.prefetch_related("pauses", "apologies", "steps"))
+    for d_from, d_to in periods:
+        start, end = period_bounds(d_from, d_to)
+        inside = start + (end - start) * rng.random()
+        for now in (max(end, last) + timedelta(days=1), inside):
+            user = rng.choice(viewers)
+            for group_by in [(), ("unit",), ("procedure", "channel")]:
+                args = {"date_from": d_from, "date_to": d_to, "group_by": group_by, "now": now, "user": user}
+                live = _figures(dossier_statistics(**args), group_by)
+                rolled = _figures(rollup_statistics(**args), group_by)
+                assert rolled == live, (label, args, _diff(rolled, live))
+            _check_766_counters(label, d_from, d_to, now)
+
+
+def _act_in(world, rng: random.Random, d, lo: datetime, hi: datetime, actions=None) -> bool:
+    """One workflow action on `d` effective at a random instant in [max(lo, the dossier's last event), hi] (the
+    wall clock is December 2026: every action is recorded long after its effective date)."""
+    d = Dossier.objects.get(pk=d.pk)
+    allowed = [a for a in wf.allowed_actions(d.status) if actions is None or a in actions]
+    start = max(lo, _last_event(d))
+    if not allowed or start > hi:
+        return False
+    action = rng.choice(allowed)
+    at = start + (hi - start) * rng.random()
+    at = at.replace(microsecond=0) if rng.random() < 0.8 else at
+    params: dict = {}
+    if action in (wf.ASSIGN, wf.HANDOVER):
+        params["handling_unit_code"] = (world["commune"].code if d.unit_id == world["desk"].pk
+                                        else rng.choice([world["dept"].code, world["centre"].code]))
+    if action == wf.APOLOGISE:
+        params["new_due_at"] = (d.promised_at or d.due_at or at) + timedelta(days=rng.randint(1, 5))
+    if action == wf.COMPLETE:
+        params["electronic_result"] = rng.random() < 0.5
+    try:
+        services.dossier_transition(dossier=d, action=action, actor=_actor(world, d), version=d.version, at=at,
+                                    reason="Lý do kiểm thử", **params)
+    except (DomainError, ConflictError, ForbiddenError):
+        return False
+    return True
+
+
+def _receive_in(world, rng: random.Random, lo: datetime, hi: datetime):
+    at_desk = rng.random() < 0.3
+    unit, officer, proc = (("desk", "desk_officer", "commune_procedure") if at_desk else ("centre", "officer", "procedure"))
+    at = lo + (hi - lo) * rng.random()
+    if rng.random() < 0.2:  # exactly at the turn of a day
+        at = datetime.combine(at.date(), datetime.min.time(), tzinfo=VN) - timedelta(seconds=rng.choice([0, 1]))
+        at = max(at, lo)
+    return services.dossier_receive(
+        actor=world[officer], procedure_code=world[proc].code, unit_code=world[unit].code,
+        channel=rng.choice(["counter", "online", "post"]), applicant=applicant(), received_at=at,
+        payment={"status": "paid_online"} if rng.random() < 0.3 else None)
+
+
+def _correct(world, rng: random.Random, d) -> None:
+    """A back-dated correction of an attribute: electronic documents/result, payment, the citizen's rating."""
+    d = Dossier.objects.get(pk=d.pk)
+    r = rng.random()
+    if r < 0.4:
+        with transaction.atomic():
+            locked = Dossier.objects.select_for_update().get(pk=d.pk)
+            services.document_record(dossier=locked, kind=rng.choice([DossierDocument.KIND_INPUT, DossierDocument.KIND_RESULT]),
+                                     name="Tệp", file_path="x/y.pdf", original_name="y.pdf", content_type="application/pdf",
+                                     size=10, sha256="0" * 64, user=None, audit_data={})
+    elif r < 0.7 and d.fee_amount:
+        try:
+            services.dossier_record_payment(dossier=d, actor=_actor(world, d), status=rng.choice(["paid_online", "paid_counter", "unpaid"]))
+        except (DomainError, ConflictError, ForbiddenError):
+            pass
+    elif d.status in (wf.RETURNED, wf.RETURNED_LATE):
+        try:
+            services.dossier_rate(code=d.code, token=d.lookup_token, overall=rng.choice([1, 2, 3, 5]))
+        except (DomainError, ConflictError):
+            pass
+
+
+def _t(y, m, d, h=0, mi=0, s=0) -> datetime:
+    return datetime(y, m, d, h, mi, s, tzinfo=VN)
+
+
+@pytest.mark.parametrize("seed", [5])
+def test_rollups_stay_equal_after_back_dated_corrections_and_out_of_order_actions(world, seed):
+    """Sequences recorded out of the order of their effective dates: dossiers received last December and carried
+    over into the new year; pauses and supplement requests started at the end of January and ended in February;
+    results recorded for February, then actions for other dossiers effective in January (an earlier month whose
+    rows were already read); receipts recorded today but effective last year; corrections of documents, payments
+    and ratings that reach back to the receipt or result day of earlier months. After every sequence the rollups
+    equal the live statistics for the months, quarter and years around those ends; at the end a rebuild gives the
+    same rows."""
+    rng = random.Random(seed)
+    world["head"] = User.objects.get(username="giamdoc.sotp")
+    periods = [(date(2025, 12, 1), date(2025, 12, 31)), (date(2026, 1, 1), date(2026, 1, 31)),
+               (date(2026, 2, 1), date(2026, 2, 28)), (date(2025, 1, 1), date(2025, 12, 31)),
+               (date(2026, 1, 1), date(2026, 12, 31)), (date(2025, 12, 29), date(2026, 1, 2)),
+               (date(2026, 1, 31), date(2026, 2, 1))]
+    old = [_receive_in(world, rng, _t(2025, 12, 15, 8), _t(2026, 1, 1)) for _ in range(10)]
+    for d in old:  # some handed to a handling unit in December already
+        if rng.random() < 0.5:
+            _act_in(world, rng, d, _t(2025, 12, 15), _t(2025, 12, 31, 23, 59, 59), actions={wf.ASSIGN})
+    _compare_periods(world, rng, f"seed {seed}: carried over from 2025", periods)
+
+    jan = [_receive_in(world, rng, _t(2026, 1, 2, 8), _t(2026, 1, 28, 17)) for _ in range(6)]
+    pool = old + jan
+    for d in pool:  # pauses / supplement requests at the end of January
+        if rng.random() < 0.6:
+            _act_in(world, rng, d, _t(2026, 1, 29, 8), _t(2026, 2, 1) - timedelta(seconds=1),
+                    actions={wf.PAUSE, wf.REQUEST_SUPPLEMENT, wf.ASSIGN})
+    _compare_periods(world, rng, f"seed {seed}: paused at the end of January", periods)
+
+    for d in rng.sample(pool, len(pool) // 2):  # February first: resumed, handed over, settled, returned
+        for _ in range(3):
+            _act_in(world, rng, d, _t(2026, 2, 2, 8), _t(2026, 2, 20, 17),
+                    actions={wf.RESUME, wf.SUPPLY, wf.HANDOVER, wf.COMPLETE, wf.RETURN, wf.RETURN_LATE})
+    _compare_periods(world, rng, f"seed {seed}: February recorded", periods)
+    for d in pool:  # then January, recorded after February: the earlier month's rows change again
+        _act_in(world, rng, d, _t(2026, 1, 2, 8), _t(2026, 1, 31, 23, 59, 59))
+    late_receipts = [_receive_in(world, rng, _t(2025, 12, 20), _t(2025, 12, 31, 23, 59, 59)) for _ in range(3)]
+    _compare_periods(world, rng, f"seed {seed}: January recorded after February, receipts dated last year", periods)
+
+    pool += late_receipts
+    for d in pool:  # whatever is still open: resumed after the month end, settled and returned in February
+        for _ in range(4):
+            _act_in(world, rng, d, _t(2026, 2, 1), _t(2026, 2, 27, 17),
+                    actions={wf.RESUME, wf.SUPPLY, wf.ASSIGN, wf.COMPLETE, wf.RETURN, wf.RETURN_LATE, wf.APOLOGISE})
+    for d in rng.sample(pool, len(pool) * 2 // 3):
+        _correct(world, rng, d)
+    _compare_periods(world, rng, f"seed {seed}: corrections", periods)
+
+    incremental = _tables()
+    rollups.rebuild()
+    assert _tables() == incremental
+    from cchc.dossiers.models import DossierPause, DossierRating
+
+    # the sequence did what it says: a carry-over, a pause across the month end, a rating
+    assert Dossier.objects.filter(received_at__lt=_t(2026, 1, 1)).exists()
+    assert DossierPause.objects.filter(started_at__lt=_t(2026, 2, 1), ended_at__gte=_t(2026, 2, 1)).exists()
+    assert DossierRating.objects.exists()
 
 
 # ------------------------------------------------------------------------------------------ boundaries

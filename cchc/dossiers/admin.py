@@ -75,3 +75,21 @@ class NotificationAdmin(admin.ModelAdmin):
 class DossierRatingAdmin(admin.ModelAdmin):
     list_display = ("dossier", "overall", "created_at")
     readonly_fields = ("dossier", "overall", "access", "procedure", "officials", "result", "feedback", "comment", "created_at")
+
+    def has_add_permission(self, request):  # ratings come from the citizen (services.dossier_rate) only
+        return False
+
+    def delete_model(self, request, obj):
+        """Removing a rating changes the 766 rollup counters (settled_dissatisfied): same transaction."""
+        from django.db import transaction
+
+        from . import rollups
+
+        with transaction.atomic():
+            d = rollups.track(Dossier.objects.select_for_update().get(pk=obj.dossier_id))
+            super().delete_model(request, obj)
+            rollups.sync(d)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

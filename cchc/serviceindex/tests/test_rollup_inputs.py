@@ -136,3 +136,36 @@ def test_the_index_through_the_rollups_equals_the_index_from_the_dossier_table(w
         parse_period("2026").date_to,
     )
     assert n == counts["settled"] and days > Decimal(0)
+
+
+def test_a_rating_and_its_removal_move_indicator_5_4_in_the_same_transaction(world, indicator_set):
+    from django.contrib.admin.sites import site
+
+    from cchc.dossiers.models import DossierRating
+
+    from .test_compute import AFTER, MARCH, complete, receive
+
+    d = receive(world)
+    complete(world, d, d.received_at + timedelta(days=1))
+    d.refresh_from_db()
+    services.dossier_transition(
+        dossier=d,
+        action=wf.RETURN,
+        actor=world["officer"],
+        version=d.version,
+        at=d.received_at + timedelta(days=2),
+    )
+    scope = compute.scope_for(province=world["province"])
+
+    def dissatisfied():
+        rolled, live = _both(
+            inputs.dossier_counts, scope=scope, date_from=MARCH.date_from, date_to=MARCH.date_to, now=AFTER
+        )
+        return rolled["dissatisfied"], live["dissatisfied"]
+
+    assert dissatisfied() == (0, 0)
+    services.dossier_rate(code=d.code, token=d.lookup_token, overall=2)  # 2 = "không hài lòng": counted
+    assert dissatisfied() == (1, 1)
+    rating = DossierRating.objects.get(dossier=d)
+    site._registry[DossierRating].delete_model(None, rating)  # the admin's delete keeps the rollups in step
+    assert dissatisfied() == (0, 0)

@@ -249,16 +249,20 @@ ONLINE_LEVELS = ("partial", "full")
 PROCEDURE_USE = {"received_online": ds.Q_ONLINE, "received_fee_bearing": ds.Q_FEE_CHARGED}
 
 
-def _procedures_with_dossier(scope: Scope, date_from: date, date_to: date, counter: str) -> set[int]:
-    """Ids of procedures with ≥ 1 dossier received in the period in the scope counted by `counter` (rollups:
-    Σ counter > 0 per procedure; live oracle: one DISTINCT over the dossiers matching PROCEDURE_USE[counter])."""
+def _procedures_with_dossier(scope: Scope, date_from: date, date_to: date, *counters: str) -> dict[str, set[int]]:
+    """{counter: ids of procedures with ≥ 1 dossier received in the period in the scope counted by it} (rollups:
+    Σ counter > 0 per procedure, one read; live oracle: one DISTINCT per counter over the dossiers matching
+    PROCEDURE_USE[counter])."""
     if _LIVE.get():
         start, end = _bounds(date_from, date_to)
-        dossiers = Dossier.objects.filter(_dossier_scope_q(scope)).filter(ds.q_received_new(start, end) & PROCEDURE_USE[counter])
-        return set(dossiers.values_list("procedure_id", flat=True).distinct())
+        out = {}
+        for counter in counters:
+            dossiers = Dossier.objects.filter(_dossier_scope_q(scope)).filter(ds.q_received_new(start, end) & PROCEDURE_USE[counter])
+            out[counter] = set(dossiers.values_list("procedure_id", flat=True).distinct())
+        return out
     from cchc.dossiers import rollups
 
-    return rollups.procedures_with(counter, date_from=date_from, date_to=date_to, where=_unit_scope_q(scope),
+    return rollups.procedures_with(*counters, date_from=date_from, date_to=date_to, where=_unit_scope_q(scope),
                                    procedure_field=scope.field)
 
 
@@ -267,12 +271,13 @@ def _procedure_sets(scope: Scope, date_from: date, date_to: date, on_date: date)
     in_force = {r[0] for r in rows}
     online = {r[0] for r in rows if r[1] in ONLINE_LEVELS}
     fee = {r[0] for r in rows if r[2] and r[2] > 0}
+    used = _procedures_with_dossier(scope, date_from, date_to, "received_online", "received_fee_bearing")
     return {
         "procedures_in_force": in_force,
         "procedures_online": online,
-        "online_services_used": online & _procedures_with_dossier(scope, date_from, date_to, "received_online"),
+        "online_services_used": online & used["received_online"],
         "fee_procedures": fee,
-        "fee_procedures_with_fee_dossiers": fee & _procedures_with_dossier(scope, date_from, date_to, "received_fee_bearing"),
+        "fee_procedures_with_fee_dossiers": fee & used["received_fee_bearing"],
     }
 
 

@@ -23,7 +23,12 @@ def indicator_3_6(province, start: date, end: date, unit=None):
     """766 indicator 3.6 (phí, lệ phí thanh toán trực tuyến): of the fee-bearing dossiers received in the period,
     those with a paid (not refunded) online payment record. None (fall back to the platform figure) when the
     scope has no payment record at all in the period — then the records cannot tell."""
-    fee = _scope(province, unit).filter(received_at__date__gte=start, received_at__date__lte=end, fee_amount__gt=0)
+    from cchc.dossiers.selectors import period_bounds
+
+    # the period's local days as an instant range (the received_at index), not received_at__date (a function on
+    # every row: a scan of the province's dossiers on each 766 computation)
+    t_from, t_to = period_bounds(start, end)
+    fee = _scope(province, unit).filter(received_at__gte=t_from, received_at__lt=t_to, fee_amount__gt=0)
     if not Payment.objects.filter(dossier__in=fee).exists():
         return None
     paid = fee.filter(online_payments__status=PaymentState.PAID).distinct().count()

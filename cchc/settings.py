@@ -169,7 +169,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cchc.core.openapi.ApiSchema",  # + 4xx answers, nullable nested objects
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "cchc.core.errors.api_exception_handler",
@@ -196,6 +196,9 @@ SPECTACULAR_SETTINGS = {
         "FeedbackKindEnum": "cchc.feedback.models.Kind",
         "FeedbackChannelEnum": "cchc.feedback.models.Channel",
         "ChannelEnum": "cchc.dossiers.models.Channel",  # the dossier channel keeps its name
+        # a dossier's payment state (5 values) vs what a client may record (not_required is the system's own)
+        "PaymentStatusEnum": "cchc.dossiers.models.PaymentStatus",
+        "PaymentRecordStatusEnum": "cchc.dossiers.models.PAYMENT_RECORDABLE",
         "FeedbackStatusEnum": "cchc.feedback.models.Status",
         "FeedbackSubjectEnum": "cchc.feedback.models.Subject",
     },

@@ -17,7 +17,7 @@ from . import selectors, services
 from .models import Candidate, CommendationRule, Proposal
 
 ErrorSerializer = inline_serializer("CommendationError", fields={
-    "detail": serializers.CharField(), "code": serializers.CharField(), "field": serializers.CharField(required=False)})
+    "detail": serializers.CharField(), "code": serializers.CharField(), "field": serializers.CharField(required=False, allow_null=True)})
 
 
 def _errors(*codes: int) -> dict:

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -52,7 +53,12 @@ def logout_view(request):
     return redirect("home")
 
 
+API_ERROR_CODES = {400: "invalid", 403: "permission_denied", 404: "not_found", 500: "error"}
+
+
 def _error(request, status: int, title: str, message: str):
+    if request.path.startswith("/api/"):  # an API client gets the API's error body, not the HTML page
+        return JsonResponse({"detail": message, "code": API_ERROR_CODES.get(status, "error")}, status=status)
     return render(request, "core/error.html", {"status": status, "title": title, "message": message}, status=status)
 
 

@@ -23,7 +23,7 @@ from . import selectors, services
 from .models import Channel
 
 ERROR = inline_serializer("QueueError", fields={"detail": serializers.CharField(), "code": serializers.CharField(),
-                                                "field": serializers.CharField(required=False)})
+                                                "field": serializers.CharField(required=False, allow_null=True)})
 ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR}
 
 TicketOut = inline_serializer("QueueTicket", fields={

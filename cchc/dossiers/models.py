@@ -45,6 +45,9 @@ class PaymentStatus(models.TextChoices):
     EXEMPT = "exempt", "Miễn phí, lệ phí"
 
 
+# what a client may record (API payment.status, dossier_record_payment); not_required is set by the system only
+PAYMENT_RECORDABLE = [(s.value, s.label) for s in (PaymentStatus.PAID_COUNTER, PaymentStatus.PAID_ONLINE, PaymentStatus.EXEMPT, PaymentStatus.UNPAID)]
+
 class PauseKind(models.TextChoices):
     """Loại tạm dừng tính thời hạn."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from . import workflow as wf
-from .models import ApplicantKind, Channel, Dossier, DossierDocument, ResultChannel
+from .models import PAYMENT_RECORDABLE, ApplicantKind, Channel, Dossier, DossierDocument, ResultChannel
 
 
 class ApplicantSerializer(serializers.Serializer):
@@ -20,7 +20,7 @@ class ApplicantSerializer(serializers.Serializer):
 
 
 class PaymentSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["paid_counter", "paid_online", "exempt", "unpaid"])
+    status = serializers.ChoiceField(choices=PAYMENT_RECORDABLE)
     reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
 
 
@@ -186,7 +186,7 @@ class PublicDossierSerializer(serializers.Serializer):
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
-    field = serializers.CharField(required=False)
+    field = serializers.CharField(required=False, allow_null=True)
 
 
 class ChecklistItemSerializer(serializers.Serializer):

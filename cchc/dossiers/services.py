@@ -43,6 +43,7 @@ from cchc.core.errors import ConflictError, DomainError, ForbiddenError, NotFoun
 from . import rollups, storage
 from . import workflow as wf
 from .models import (
+    PAYMENT_RECORDABLE,
     ApologyLetter,
     ApplicantKind,
     Channel,
@@ -650,8 +651,7 @@ def _new_step(dossier: Dossier, *, actor, at: datetime, params: dict) -> Dossier
 
 def _apply_payment(dossier: Dossier, payment: dict, at: datetime) -> None:
     status = payment.get("status") or payment.get("method")
-    allowed = [PaymentStatus.PAID_COUNTER, PaymentStatus.PAID_ONLINE, PaymentStatus.EXEMPT, PaymentStatus.UNPAID]
-    status = _choice(status, [str(s) for s in allowed], field="payment.status")
+    status = _choice(status, [value for value, _label in PAYMENT_RECORDABLE], field="payment.status")
     dossier.payment_status = status
     dossier.payment_reference = str(payment.get("reference") or "")[:80]
     dossier.paid_at = at if status in (PaymentStatus.PAID_COUNTER, PaymentStatus.PAID_ONLINE) else None

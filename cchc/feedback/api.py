@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cchc.core.errors import DomainError, NotFoundError
+from cchc.core.openapi import paginated
 from cchc.core.throttling import ScopedRateThrottle
 from cchc.dossiers.serializers import ErrorSerializer
 
@@ -194,7 +195,7 @@ class FeedbackListApi(APIView):
         operation_id="feedback_list",
         parameters=[OpenApiParameter("status", str, enum=[*Status.values, "overdue"]), OpenApiParameter("unit", int),
                     OpenApiParameter("page", int)],
-        responses={200: FeedbackSerializer(many=True), 401: ErrorSerializer, 403: ErrorSerializer},
+        responses={200: paginated(FeedbackSerializer), 401: ErrorSerializer, 403: ErrorSerializer},
     )
     def get(self, request):
         qs = selectors.inbox(request.user, status=request.query_params.get("status", ""), unit_id=request.query_params.get("unit", ""))
@@ -280,7 +281,7 @@ class PublicFeedbackListApi(APIView):
     throttle_scope = "public_lookup"
 
     @extend_schema(operation_id="feedback_public_list", parameters=[OpenApiParameter("province", str), OpenApiParameter("page", int)],
-                   responses={200: PublicFeedbackSerializer(many=True), 404: ErrorSerializer, 429: ErrorSerializer})
+                   responses={200: paginated(PublicFeedbackSerializer), 404: ErrorSerializer, 429: ErrorSerializer})
     def get(self, request):
         from cchc.units.models import Unit
 
@@ -296,7 +297,7 @@ class DialogueListApi(APIView):
     """Hội nghị đối thoại: list (your scope) or record one with its issues and follow-up tasks."""
 
     @extend_schema(operation_id="dialogues_list", parameters=[OpenApiParameter("page", int)],
-                   responses={200: DialogueSerializer(many=True), 401: ErrorSerializer, 403: ErrorSerializer})
+                   responses={200: paginated(DialogueSerializer), 401: ErrorSerializer, 403: ErrorSerializer})
     def get(self, request):
         qs = selectors.dialogues_for(request.user).prefetch_related("issues__feedback", "follow_ups__unit")
         return _page(request, qs, DialogueSerializer, self)

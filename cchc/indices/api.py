@@ -20,6 +20,8 @@ from . import selectors, services
 from . import serializers as s
 from .models import CriteriaSet
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def _unit(code) -> Unit:
     unit = Unit.objects.filter(code=str(code).strip()).first()
@@ -106,7 +108,7 @@ class CriteriaSetExportApi(APIView):
 
     @extend_schema(operation_id="indices_criteria_sets_export",
                    parameters=[OpenApiParameter("format", str, enum=["csv", "xlsx"], description="csv (mặc định) hoặc xlsx")],
-                   responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+                   responses={(200, "text/csv"): OpenApiTypes.BINARY, (200, XLSX): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         from .criteria_io import export_criteria_csv, export_criteria_xlsx
 
@@ -285,7 +287,8 @@ class LostPointsApi(APIView):
     @extend_schema(operation_id="indices_lost_points",
                    parameters=[OpenApiParameter("unit", str, description="Mã đơn vị"),
                                OpenApiParameter("format", str, enum=["json", "xlsx", "pdf"])],
-                   responses=s.IndexLostPointRowSerializer(many=True))
+                   responses={(200, "application/json"): s.IndexLostPointRowSerializer(many=True),
+                              (200, XLSX): OpenApiTypes.BINARY, (200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         cycle = selectors.cycle_get(cycle_id=pk, user=request.user)
         unit = _unit(request.query_params["unit"]) if request.query_params.get("unit") else None

@@ -21,7 +21,7 @@ from . import selectors, services
 from .models import Finding, FollowUp, Inspection, InspectionPlan, Recommendation
 
 ErrorSerializer = inline_serializer("InspectionError", fields={
-    "detail": serializers.CharField(), "code": serializers.CharField(), "field": serializers.CharField(required=False)})
+    "detail": serializers.CharField(), "code": serializers.CharField(), "field": serializers.CharField(required=False, allow_null=True)})
 
 
 def _errors(*codes: int) -> dict:

@@ -7,7 +7,7 @@ SQLITE_URL ?= sqlite:///$(CURDIR)/var/test.sqlite3
 HOST   ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: install setup demo serve test test-sqlite test-pg check-env bench lint clean
+.PHONY: install setup demo serve test test-sqlite test-pg check-env bench lint audit fuzz clean
 
 $(BIN)/cchc: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,16 @@ bench: install
 	mkdir -p bench/results
 	@# -P: the script folder is not put on sys.path, so bench/calendar.py cannot shadow the standard calendar module
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python -P $$f || exit 1; done
+
+# known vulnerabilities in the installed packages (pip-audit, PyPI's data): fails on a finding, only warns when
+# PyPI cannot be reached (scripts/audit_deps.py, docs/deploy.md)
+audit: install
+	$(BIN)/python scripts/audit_deps.py
+
+# schemathesis soak: 20 valid + 20 invalid requests per API operation and role (CI runs 1 + 1), SQLite
+fuzz: install
+	mkdir -p var
+	CCHC_FUZZ_SOAK=1 DATABASE_URL=$(SQLITE_URL) $(BIN)/pytest tests/test_api_fuzz.py -m slow -p no:randomly $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check cchc bench tests

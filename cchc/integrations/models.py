@@ -37,6 +37,54 @@ class Payment(models.Model):
         return f"{self.txn_ref} ({self.get_status_display()})"
 
 
+class PaymentRefund(models.Model):
+    """Hoàn tiền: one refund accepted by the gateway (VNPAY vnp_Command=refund); several partial refunds may follow
+    one payment, their sum never exceeds the amount paid (services.payment_refund)."""
+
+    FULL = "02"  # vnp_TransactionType: hoàn trả toàn phần
+    PARTIAL = "03"  # hoàn trả một phần
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name="giao dịch")
+    amount = models.DecimalField(max_digits=14, decimal_places=0, verbose_name="số tiền hoàn (đồng)")
+    transaction_type = models.CharField(max_length=2, verbose_name="loại hoàn (02 toàn phần, 03 một phần)")
+    request_id = models.CharField(max_length=32, unique=True, verbose_name="mã yêu cầu (vnp_RequestId)")
+    response_code = models.CharField(max_length=4, verbose_name="mã phản hồi của cổng")
+    gateway_txn_no = models.CharField(max_length=40, blank=True, verbose_name="mã giao dịch hoàn tại cổng")
+    reason = models.CharField(max_length=500, verbose_name="lý do")
+    created_at = models.DateTimeField(verbose_name="thời điểm hoàn")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người hoàn")
+
+    class Meta:
+        verbose_name = "lần hoàn tiền"
+        verbose_name_plural = "lần hoàn tiền"
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.payment.txn_ref} −{self.amount}"
+
+
+class FakeGatewayTransaction(models.Model):
+    """Sổ giao dịch của cổng thanh toán giả lập: what the LOCAL FAKE gateway itself knows (paid or not, amount,
+    refunded), answered by its querydr/refund API; never used with a real gateway. Kept apart from Payment so that
+    the reconciliation compares two independent records."""
+
+    txn_ref = models.CharField(max_length=40, unique=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=0)
+    transaction_no = models.CharField(max_length=40)
+    status = models.CharField(max_length=2)  # vnp_TransactionStatus: 00 thành công, 02 lỗi/huỷ
+    pay_date = models.CharField(max_length=14)
+    bank_code = models.CharField(max_length=20, blank=True)
+    refunded_amount = models.DecimalField(max_digits=14, decimal_places=0, default=0)
+    refund_request_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = "giao dịch cổng giả lập"
+        verbose_name_plural = "giao dịch cổng giả lập"
+
+    def __str__(self):
+        return f"{self.txn_ref} ({self.status})"
+
+
 class ShipmentState(models.TextChoices):
     ACCEPTED = "accepted", "Bưu điện đã nhận"
     IN_TRANSIT = "in_transit", "Đang vận chuyển"

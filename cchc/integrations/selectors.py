@@ -87,3 +87,58 @@ def report_section(province, start: date, end: date) -> dict:
     tables = [{"key": "postal_by_unit", "title": "Trả kết quả qua bưu chính theo đơn vị", "columns": ["Đơn vị", "Bưu gửi", "Cước (đồng)"],
                "rows": [[u["dossier__unit__name"], u["n"], int(u["fee"] or 0)] for u in units]}]
     return {"title": "Thanh toán trực tuyến và trả kết quả qua bưu chính", "figures": figures, "tables": tables}
+
+
+GATEWAY_PROBLEMS = {
+    "gateway_paid_platform_not": "Cổng ghi nhận đã thanh toán, nền tảng chưa (mất IPN?)",
+    "platform_paid_gateway_not": "Nền tảng ghi đã thanh toán, cổng không ghi nhận thành công",
+    "amount_differs": "Số tiền khác nhau",
+    "refund_differs": "Hoàn tiền không khớp",
+    "gateway_error": "Không truy vấn được cổng",
+}
+RECONCILE_LIMIT = 500
+
+
+def gateway_reconciliation(payments, *, query=None) -> dict:
+    """Đối soát với cổng thanh toán: each payment (a queryset or list, at most RECONCILE_LIMIT) is queried at the
+    gateway (querydr) and compared: paid at the gateway but not on the platform (a lost IPN), paid on the platform
+    but not at the gateway, amount, and refund state (type 02 full / 03 partial vs the platform's refunds).
+    A payment the citizen never completed (platform pending/failed, gateway "not found" or not successful) agrees."""
+    from cchc.integrations.payment import services, vnpay
+
+    query = query or services.payment_query
+    rows, checked = [], 0
+    for p in list(payments)[:RECONCILE_LIMIT]:
+        checked += 1
+        try:
+            a = query(p)
+        except services.DomainError as exc:
+            rows.append({"payment": p, "problem": "gateway_error", "detail": exc.message})
+            continue
+        code = a.get("vnp_ResponseCode")
+        gw_paid = code == vnpay.API_OK and a.get("vnp_TransactionStatus") == vnpay.RESPONSE_SUCCESS
+        pf_paid = p.status in (PaymentState.PAID, PaymentState.REFUNDED)
+        if code not in (vnpay.API_OK, vnpay.API_NOT_FOUND):
+            rows.append({"payment": p, "problem": "gateway_error", "detail": f"mã {code}: {a.get('vnp_Message', '')}"})
+            continue
+        if gw_paid and not pf_paid:
+            rows.append({"payment": p, "problem": "gateway_paid_platform_not", "detail": f"nền tảng: {p.get_status_display()}"})
+            continue
+        if pf_paid and not gw_paid:
+            rows.append({"payment": p, "problem": "platform_paid_gateway_not",
+                         "detail": "cổng: không có giao dịch" if code == vnpay.API_NOT_FOUND else f"cổng: trạng thái {a.get('vnp_TransactionStatus')}"})
+            continue
+        if not gw_paid:
+            continue
+        gw_amount = vnpay.amount_from_param(a.get("vnp_Amount") or "0")
+        if gw_amount != p.amount:
+            rows.append({"payment": p, "problem": "amount_differs", "detail": f"nền tảng {p.amount:,.0f} đ ≠ cổng {gw_amount:,.0f} đ".replace(",", ".")})
+            continue
+        refunded = sum((r.amount for r in p.refunds.all()), 0)
+        expected = vnpay.TYPE_PAYMENT if not refunded else (vnpay.TYPE_FULL_REFUND if refunded >= p.amount else vnpay.TYPE_PARTIAL_REFUND)
+        if a.get("vnp_TransactionType") != expected:
+            rows.append({"payment": p, "problem": "refund_differs",
+                         "detail": f"nền tảng đã hoàn {refunded:,.0f} đ (loại {expected}), cổng loại {a.get('vnp_TransactionType')}".replace(",", ".")})
+    for r in rows:
+        r["label"] = GATEWAY_PROBLEMS[r["problem"]]
+    return {"checked": checked, "rows": rows, "truncated": checked >= RECONCILE_LIMIT}

@@ -91,3 +91,74 @@ def fake_gateway(request):
     from urllib.parse import urlencode
 
     return redirect(f"{params['vnp_ReturnUrl']}?{urlencode(result)}")
+
+
+RECONCILE_ROLES = services.REFUND_ROLES | {"unit_head", "system_admin"}
+
+
+def _staff_payments(user):
+    from cchc.dossiers.selectors import scope_unit_ids
+
+    if getattr(user, "role", None) not in RECONCILE_ROLES and not getattr(user, "is_superuser", False):
+        return None
+    qs = Payment.objects.select_related("dossier", "dossier__unit").prefetch_related("refunds")
+    ids = scope_unit_ids(user)
+    return qs if ids is None else qs.filter(dossier__unit_id__in=ids)
+
+
+@login_required
+def reconcile_page(request):
+    """Đối soát thanh toán (PAR office, one-stop centre): payments created in [from, to] queried at the gateway
+    (querydr); only those where platform and gateway disagree are listed, then the platform's own checks."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from cchc.integrations import selectors
+
+    qs = _staff_payments(request.user)
+    if qs is None:
+        return render(request, "integrations/payment_reconcile.html", {"forbidden": True}, status=403)
+    today = timezone.localdate()
+    error = None
+    try:
+        start = date.fromisoformat(request.GET.get("from") or (today - timedelta(days=30)).isoformat())
+        end = date.fromisoformat(request.GET.get("to") or today.isoformat())
+        if end < start:
+            raise ValueError
+    except ValueError:
+        error = "Kỳ đối soát không hợp lệ: from, to là ngày YYYY-MM-DD và to ≥ from."
+        start, end = today - timedelta(days=30), today
+    payments = qs.filter(created_at__date__gte=start, created_at__date__lte=end).order_by("created_at", "id")
+    result = selectors.gateway_reconciliation(payments)
+    recent = qs.filter(status__in=[PaymentState.PAID, PaymentState.REFUNDED]).order_by("-paid_at")[:20]
+    return render(request, "integrations/payment_reconcile.html", {
+        "result": result, "start": start, "end": end, "error": error, "recent": recent,
+        "can_refund": request.user.role in services.REFUND_ROLES,
+    }, status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def refund_page(request, txn_ref: str):
+    """Hoàn tiền một giao dịch: full or partial (amount ≤ what is left), reason required; staff in scope."""
+    qs = _staff_payments(request.user)
+    if qs is None:
+        return render(request, "integrations/payment_refund.html", {"forbidden": True}, status=403)
+    p = qs.filter(txn_ref=txn_ref).first()
+    if p is None:
+        raise Http404
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            services.payment_refund(payment=p, actor=request.user, reason=request.POST.get("reason", ""),
+                                    amount=request.POST.get("amount"))
+        except DomainError as exc:
+            error, status = exc.message, exc.status_code
+        else:
+            return redirect("integrations:payment_refund", txn_ref=p.txn_ref)
+        p = qs.get(pk=p.pk)
+    return render(request, "integrations/payment_refund.html", {
+        "p": p, "refunds": list(p.refunds.select_related("created_by")), "remaining": services.refundable_amount(p),
+        "error": error, "can_refund": request.user.role in services.REFUND_ROLES, "form": request.POST if error else {},
+    }, status=status)

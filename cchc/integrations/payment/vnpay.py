@@ -83,3 +83,67 @@ def signed_url(base_url: str, params: dict, secret: str) -> str:
     """base_url?<the parameters, sorted and URL-encoded as signed>&vnp_SecureHash=…"""
     query = hash_data(params)
     return f"{base_url}?{query}&{urlencode({'vnp_SecureHash': sign(params, secret)})}"
+
+
+# --- merchant web API: querydr (truy vấn kết quả) and refund (hoàn tiền) ------------------------------------------
+# Source: VNPAY's guide "API querydr, refund", https://sandbox.vnpayment.vn/apis/docs/truy-van-hoan-tien/querydr&refund.html
+# (docs/integrations.md): POST application/json to …/merchant_webapi/api/transaction; vnp_RequestId (unique per request
+# and day), vnp_Version 2.1.0, vnp_Command "querydr" | "refund", vnp_TmnCode, vnp_TxnRef, vnp_TransactionDate (the
+# payment's vnp_CreateDate), vnp_CreateDate (of this request), vnp_IpAddr, vnp_OrderInfo; refund adds
+# vnp_TransactionType (02 full, 03 partial), vnp_Amount (×100, ≤ the transaction's amount), vnp_TransactionNo,
+# vnp_CreateBy. Unlike the payment URL, these requests and their answers are signed over the values joined with "|"
+# in a fixed order (the tuples below), HMAC-SHA512 with the same secret.
+
+API_PATH = "/merchant_webapi/api/transaction"
+QUERYDR_FIELDS = ("vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef", "vnp_TransactionDate",
+                  "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo")
+REFUND_FIELDS = ("vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TransactionType", "vnp_TxnRef",
+                 "vnp_Amount", "vnp_TransactionNo", "vnp_TransactionDate", "vnp_CreateBy", "vnp_CreateDate", "vnp_IpAddr",
+                 "vnp_OrderInfo")
+QUERYDR_RESPONSE_FIELDS = ("vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode", "vnp_TxnRef",
+                           "vnp_Amount", "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo", "vnp_TransactionType",
+                           "vnp_TransactionStatus", "vnp_OrderInfo", "vnp_PromotionCode", "vnp_PromotionAmount")
+REFUND_RESPONSE_FIELDS = ("vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode", "vnp_TxnRef",
+                          "vnp_Amount", "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo", "vnp_TransactionType",
+                          "vnp_TransactionStatus", "vnp_OrderInfo")
+REQUEST_FIELDS = {"querydr": QUERYDR_FIELDS, "refund": REFUND_FIELDS}
+RESPONSE_FIELDS = {"querydr": QUERYDR_RESPONSE_FIELDS, "refund": REFUND_RESPONSE_FIELDS}
+
+TYPE_PAYMENT, TYPE_FULL_REFUND, TYPE_PARTIAL_REFUND = "01", "02", "03"
+# answer codes of the merchant API used here (the guide's tables): 00 success, 91 transaction not found,
+# 93 invalid refund amount, 94 refund already requested (same vnp_RequestId), 95 transaction not successful at VNPAY,
+# 97 invalid checksum, 99 other error
+API_OK, API_NOT_FOUND, API_BAD_AMOUNT, API_DUPLICATE, API_NOT_SUCCESS, API_CHECKSUM, API_OTHER = "00", "91", "93", "94", "95", "97", "99"
+
+
+def api_hash_data(params: dict, fields: tuple[str, ...]) -> str:
+    return "|".join(str(params.get(f, "") if params.get(f) is not None else "") for f in fields)
+
+
+def api_sign(params: dict, fields: tuple[str, ...], secret: str) -> str:
+    return hmac.new(secret.encode("utf-8"), api_hash_data(params, fields).encode("utf-8"), hashlib.sha512).hexdigest()
+
+
+def api_verify(params: dict, fields: tuple[str, ...], secret: str) -> bool:
+    given = str(params.get("vnp_SecureHash") or "")
+    return bool(given) and hmac.compare_digest(given.lower(), api_sign(params, fields, secret))
+
+
+def querydr_request(*, request_id: str, tmn_code: str, txn_ref: str, transaction_date: str, order_info: str,
+                    ip_addr: str, at: datetime, secret: str) -> dict:
+    body = {"vnp_RequestId": request_id, "vnp_Version": VERSION, "vnp_Command": "querydr", "vnp_TmnCode": tmn_code,
+            "vnp_TxnRef": txn_ref, "vnp_OrderInfo": order_info, "vnp_TransactionDate": transaction_date,
+            "vnp_CreateDate": create_date(at), "vnp_IpAddr": ip_addr or "127.0.0.1"}
+    body["vnp_SecureHash"] = api_sign(body, QUERYDR_FIELDS, secret)
+    return body
+
+
+def refund_request(*, request_id: str, tmn_code: str, txn_ref: str, amount_vnd, full: bool, transaction_no: str,
+                   transaction_date: str, create_by: str, order_info: str, ip_addr: str, at: datetime, secret: str) -> dict:
+    body = {"vnp_RequestId": request_id, "vnp_Version": VERSION, "vnp_Command": "refund", "vnp_TmnCode": tmn_code,
+            "vnp_TransactionType": TYPE_FULL_REFUND if full else TYPE_PARTIAL_REFUND, "vnp_TxnRef": txn_ref,
+            "vnp_Amount": amount_param(amount_vnd), "vnp_TransactionNo": transaction_no or "",
+            "vnp_TransactionDate": transaction_date, "vnp_CreateBy": create_by, "vnp_CreateDate": create_date(at),
+            "vnp_IpAddr": ip_addr or "127.0.0.1", "vnp_OrderInfo": order_info}
+    body["vnp_SecureHash"] = api_sign(body, REFUND_FIELDS, secret)
+    return body

@@ -32,5 +32,8 @@ class IntegrationsConfig(AppConfig):
         dossier_tasks.register(send_notices, schedule=dossier_tasks.EVERY_TICK)
         notice_checks.register_adapters()
         dossier_views.register_detail_section(dossier_notices_section)
+        from .payment.panel import dossier_payments_section
+
+        dossier_views.register_detail_section(dossier_payments_section)  # payments, receipts and refunds
         # 766 indicator 3.6 (thanh toán trực tuyến) reads the payment records (serviceindex never imports this app)
         inputs.register_provider("3.6", selectors.indicator_3_6)

@@ -118,6 +118,8 @@ def test_staff_pages_refund_and_reconcile_with_4xx_on_bad_input(client, world, c
     assert client.post(f"/mot-cua/thanh-toan/{p.txn_ref}/", {"amount": "70000", "reason": ""}).status_code == 400
     ok = client.post(f"/mot-cua/thanh-toan/{p.txn_ref}/", {"amount": "70000", "reason": "Thu thừa"})
     assert ok.status_code == 302 and PaymentRefund.objects.get().amount == 70000
+    detail = client.get(f"/mot-cua/ho-so/{fee_dossier.code}/").content.decode()  # the receipt and refund on the dossier
+    assert p.txn_ref in detail and p.receipt_number in detail and "70.000 đ" in detail
     rec = client.get("/mot-cua/doi-soat-thanh-toan/")
     assert rec.status_code == 200 and "khớp nhau" in rec.content.decode()
     assert client.get("/mot-cua/doi-soat-thanh-toan/", {"from": "2026-03-05", "to": "2026-03-01"}).status_code == 400

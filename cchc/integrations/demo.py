@@ -48,11 +48,27 @@ def build(ctx: dict, *, stdout=None) -> None:
                     d.payment_status, d.payment_reference, d.paid_at = PaymentStatus.UNPAID, "", None
                 d.save()
                 rollups.sync(d)
+        ledger = _fake_ledger(province)
         shipments = _postal(province, citizen)
         notices = _notices(province, citizen)
     if stdout is not None:
-        stdout.write(f"thanh toán trực tuyến: {len(created)} giao dịch có biên lai; bưu chính: {shipments} bưu gửi; "
+        stdout.write(f"thanh toán trực tuyến: {len(created)} giao dịch có biên lai ({ledger} dòng sổ cổng giả lập); bưu chính: {shipments} bưu gửi; "
                      f"thông báo: {notices} lượt gửi\n")
+
+
+def _fake_ledger(province) -> int:
+    """The fake gateway's own ledger for the demo's paid payments (it 'saw' them), so that reconciliation by querydr
+    finds them in agreement; idempotent (only payments without a ledger row)."""
+    from .models import FakeGatewayTransaction, Payment, PaymentState
+    from .payment.vnpay import create_date
+
+    known = FakeGatewayTransaction.objects.values("txn_ref")
+    rows = [FakeGatewayTransaction(txn_ref=p.txn_ref, amount=p.amount, transaction_no=p.gateway_txn_no or str(p.pk), status="00",
+                                   pay_date=create_date(p.paid_at or p.created_at), bank_code=p.bank_code)
+            for p in Payment.objects.filter(dossier__province=province, status=PaymentState.PAID).exclude(txn_ref__in=known)
+            .only("txn_ref", "amount", "gateway_txn_no", "paid_at", "created_at", "bank_code", "pk")]
+    FakeGatewayTransaction.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 POSTAL_DAYS = 60  # shipments of results settled in the last 60 days (older ones would all be delivered)

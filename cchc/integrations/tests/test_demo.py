@@ -32,3 +32,9 @@ def test_demo_builds_payments_and_shipments_once(world, fee_dossier):
     notices = Notice.objects.count()
     demo.build({"province": world["province"]})
     assert (Payment.objects.count(), PostalShipment.objects.count(), Notice.objects.count()) == (payments, shipments, notices)
+    # the fake gateway's ledger knows the demo payments once: reconciliation by querydr finds them in agreement
+    from cchc.integrations import selectors
+    from cchc.integrations.models import FakeGatewayTransaction
+
+    assert FakeGatewayTransaction.objects.count() == Payment.objects.filter(status="paid").count() == 1
+    assert selectors.gateway_reconciliation(Payment.objects.all())["rows"] == []

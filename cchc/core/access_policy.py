@@ -279,6 +279,16 @@ POLICY.update(
             note="the payer, or staff whose scope holds dossier.unit",
         ),
         "integrations:fake_gateway": public(needs="a payment request signed by the platform"),
+        "integrations:payment_reconcile": rule(
+            {OFFICER, UNIT_HEAD, PAR_OFFICE, SUPERUSER},
+            note="payments of the user's unit scope queried at the gateway (querydr); leaders use the reports",
+        ),
+        "integrations:payment_refund": rule(
+            {OFFICER, UNIT_HEAD, PAR_OFFICE, SUPERUSER},
+            "payment",
+            "unit",
+            note="staff whose scope holds dossier.unit; only the PAR office and one-stop officers may refund (POST)",
+        ),
         "integrations:esms_callback": public(
             needs="the secret callback token of the SMS provider (?token=): without it every caller gets 403",
             note="delivery report of eSMS, authenticated by the token, not by a login",

@@ -44,7 +44,7 @@ def register(sub) -> None:
     ls = dsub.add_parser("late-steps", help="bước xử lý trễ hạn theo đơn vị / cán bộ")
     ls.add_argument("--from", dest="date_from", required=True)
     ls.add_argument("--to", dest="date_to", required=True)
-    ls.add_argument("--by", choices=["unit", "person"], default="unit")
+    ls.add_argument("--by", choices=["unit", "person", "step"], default="unit")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=cmd_late_steps)
 

@@ -336,9 +336,12 @@ def dashboard(request):
     period["partial"] = d_to >= today
     scope_ids = selectors.scope_unit_ids(user)
     try:
-        rows = selectors.unit_rows(user=user, date_from=d_from, date_to=d_to, now=now, scope_ids=scope_ids)
+        rows = selectors.unit_rows(user=user, date_from=d_from, date_to=d_to, now=now, scope_ids=scope_ids, extra=True)
         # every dossier the viewer may see has exactly one responsible unit: the total is the sum of the rows
         total = total_row(rows)
+        # không hài lòng: settled dossiers whose applicant rated them 1–2 of 5 (selectors.Q_DISSATISFIED, rollups)
+        total["settled_dissatisfied"] = sum(r.get("settled_dissatisfied") or 0 for r in rows)
+        total["dissatisfied_share"] = selectors._pct(total["settled_dissatisfied"], total["settled"])
     except DomainError as exc:  # pragma: no cover - the period is validated above
         return _error_page(request, 400, "Yêu cầu không hợp lệ", exc.message)
     selectors.mark_low_volume(rows)

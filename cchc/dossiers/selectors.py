@@ -356,14 +356,15 @@ def row_unit_expression(scope_ids: set[int] | None):
     )
 
 
-def unit_rows(*, user, date_from: date, date_to: date, now=None, scope_ids=None) -> list[dict]:
+def unit_rows(*, user, date_from: date, date_to: date, now=None, scope_ids=None, extra: bool = False) -> list[dict]:
     """One statistics row per responsible unit (dossier_statistics grouped by the rolled-up unit), read from the
-    rollups (rollups.rollup_statistics: the same figures without scanning the dossier table)."""
+    rollups (rollups.rollup_statistics: the same figures without scanning the dossier table). `extra=True` adds the
+    rollups' extra counters (e.g. settled_dissatisfied) to each row, in the same query."""
     from .rollups import rollup_statistics
 
     rows = rollup_statistics(
         user=user, date_from=date_from, date_to=date_to, group_by=(), now=now,
-        extra_groups={"row_unit": row_unit_expression(scope_ids)},
+        extra_groups={"row_unit": row_unit_expression(scope_ids)}, extra=extra,
     )
     units = {u.pk: u for u in Unit.objects.filter(pk__in=[r["row_unit"] for r in rows])}
     for r in rows:

@@ -370,3 +370,19 @@ def test_tiles_show_their_own_targets_and_link_to_the_detail(client, busy):
     assert r.context["tile_targets"]["digitised_documents_share"] is None
     assert "mục tiêu ≥ 30 %" in html and "chưa đặt mục tiêu" in html
     assert 'href="/mot-cua/ho-so/?loc=qua-han" data-figure="in_process_overdue"' in html
+
+
+def test_the_dissatisfied_tile_counts_settled_dossiers_rated_one_or_two_of_five_and_not_three(client, busy):
+    rated = []
+    for overall in (2, 3):  # 2 = "Không hài lòng" (counted), 3 = neutral (not counted): the boundary
+        d = receive(busy)
+        act(busy, d, wf.COMPLETE, datetime(2026, 3, 3, 10, 0, tzinfo=VN))
+        act(busy, d, wf.RETURN, datetime(2026, 3, 3, 11, 0, tzinfo=VN))
+        d.refresh_from_db()
+        services.dossier_rate(code=d.code, token=d.lookup_token, overall=overall)
+        rated.append(d)
+    r = page(client, busy["leader"])
+    total = r.context["total"]
+    assert total["settled"] == 6 and total["settled_dissatisfied"] == 1
+    assert total["dissatisfied_share"] == 16.67  # 1 ÷ 6, two decimals as every rate
+    assert 'data-figure="settled_dissatisfied"' in r.content.decode()

@@ -252,8 +252,12 @@ def close(request, pk: int):
     insp = _inspection(request, pk)
     carry = {}
     for key, value in request.POST.items():
-        if key.startswith("carry_") and key[6:].isdigit() and request.POST.get(f"use_{key[6:]}"):
+        # carried over when ticked, or when a reason was typed (an officer who wrote the reason meant it)
+        if key.startswith("carry_") and key[6:].isdigit() and (request.POST.get(f"use_{key[6:]}") or value.strip()):
             carry[int(key[6:])] = value
+    for key in request.POST:
+        if key.startswith("use_") and key[4:].isdigit() and int(key[4:]) not in carry:
+            carry[int(key[4:])] = ""  # ticked without a reason: the service names the missing reason
     try:
         services.inspection_close(inspection=insp, carry_over=carry, note=request.POST.get("note", ""), actor=user)
     except DomainError as exc:

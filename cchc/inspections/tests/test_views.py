@@ -64,7 +64,9 @@ def test_close_from_the_page_shows_the_rule_then_carries_over(client, filled):
     assert resp.status_code == 409 and "Chưa thể kết thúc cuộc kiểm tra" in page and "recommendations:" not in page
     assert 'id="ket-thuc"' in page and "Ghi phát hiện" in page
     rec = filled["rec"].pk
-    client.post(url, {f"use_{rec}": "1", f"carry_{rec}": "Chờ kinh phí"})
+    resp = client.post(url, {f"use_{rec}": "1", f"carry_{rec}": "  "})  # ticked, no reason → the reason rule, nothing written
+    assert resp.status_code == 400 and "chuyển tiếp phải nêu lý do" in resp.content.decode()
+    client.post(url, {f"carry_{rec}": "Chờ kinh phí"})  # a typed reason carries over even when the box was not ticked
     filled["insp"].refresh_from_db()
     assert filled["insp"].status == "closed"
 

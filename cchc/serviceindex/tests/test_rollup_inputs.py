@@ -169,3 +169,37 @@ def test_a_rating_and_its_removal_move_indicator_5_4_in_the_same_transaction(wor
     rating = DossierRating.objects.get(dossier=d)
     site._registry[DossierRating].delete_model(None, rating)  # the admin's delete keeps the rollups in step
     assert dissatisfied() == (0, 0)
+
+
+def test_a_dossier_open_at_the_period_end_and_rated_later_is_dissatisfied_in_that_period(
+    world, indicator_set
+):
+    """5.4 counts handled dossiers rated dissatisfied; a dossier still in process at the end of March, settled
+    and rated in April, is handled in March (open at its end) and dissatisfied: the rollups' open interval of
+    rated dossiers (dissatisfied_open_delta), not only the result day, must carry it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from .test_compute import AFTER, MARCH, complete, receive
+
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    d = receive(world)  # 02/03
+    complete(world, d, datetime(2026, 4, 2, 9, 0, tzinfo=vn))
+    d.refresh_from_db()
+    services.dossier_transition(
+        dossier=d,
+        action=wf.RETURN_LATE,
+        actor=world["officer"],
+        version=d.version,
+        at=datetime(2026, 4, 3, 9, 0, tzinfo=vn),
+    )
+    services.dossier_rate(code=d.code, token=d.lookup_token, overall=1)
+    scope = compute.scope_for(province=world["province"])
+    april = parse_period("2026-04")
+    for period, now in [(MARCH, AFTER), (april, AFTER), (MARCH, datetime(2026, 3, 20, 12, 0, tzinfo=vn))]:
+        rolled, live = _both(
+            inputs.dossier_counts, scope=scope, date_from=period.date_from, date_to=period.date_to, now=now
+        )
+        assert (
+            (rolled["handled"], rolled["dissatisfied"]) == (live["handled"], live["dissatisfied"]) == (1, 1)
+        ), (period, now)

@@ -167,6 +167,7 @@ def build_world() -> World:
         _counters,
         _surveys,
         _indices,
+        _national_index,
         _commendations,
     ):
         part(w)
@@ -282,9 +283,17 @@ def _notice_deliveries(w: World, dossiers, labels):
 
     out = []
     for d in dossiers:
-        n = Notice.objects.create(dossier=d, kind="result_ready", key=f"access:{d.pk}", created_at=timezone.now())
-        x = NoticeDelivery.objects.create(notice=n, channel="sms", recipient="0912345699", status=DeliveryState.FAILED,
-                                          next_attempt_at=timezone.now(), last_error="access world")
+        n = Notice.objects.create(
+            dossier=d, kind="result_ready", key=f"access:{d.pk}", created_at=timezone.now()
+        )
+        x = NoticeDelivery.objects.create(
+            notice=n,
+            channel="sms",
+            recipient="0912345699",
+            status=DeliveryState.FAILED,
+            next_attempt_at=timezone.now(),
+            last_error="access world",
+        )
         out.append(Variant(labels[d.pk], {"pk": x.pk}, w.objects["dossier"][dossiers.index(d)].units))
     w.objects["notice_delivery"] = out
 
@@ -582,6 +591,27 @@ def _indices(w: World):
         Variant(k, {"pk": c.pk, "unit_id": unit.pk, "code": "1.1"}, (unit, c.organiser))
         for k, (c, unit) in out.items()
     ]
+
+
+def _national_index(w: World):
+    """A published national PAR INDEX cycle of another province (TQ) with its lost points assigned by default:
+    only the superuser of our users may reach it (nobody here belongs to TQ)."""
+    from django.utils import timezone
+
+    from cchc.indices import lost_services, reference
+    from cchc.indices.models import LostPointAssignment
+    from cchc.indices.tests import national_world
+
+    nw = national_world.build(name="Tỉnh Quốc Gia", code="TQ")
+    reference.load_lost_point_defaults()
+    lost_services.lost_points_assign_default(
+        cycle=nw["cycle"],
+        deadline=(timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+        actor=nw["u"]["par"],
+    )
+    a = LostPointAssignment.objects.filter(cycle=nw["cycle"]).order_by("pk").first()
+    w.objects["national_cycle"] = [Variant("other_province", {"pk": nw["cycle"].pk}, (nw["prov"],))]
+    w.objects["lost_assignment"] = [Variant("other_province", {"pk": a.pk, "apk": a.pk}, (nw["prov"],))]
 
 
 def _commendations(w: World):

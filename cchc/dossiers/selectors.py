@@ -281,6 +281,46 @@ def dossier_statistics(
     return out
 
 
+LATE_STEP_KEYS = {"unit": ("to_unit__code", "to_unit__name"), "person": ("to_user__username", "to_user__full_name"),
+                  "step": ("task", "task")}
+
+
+def late_steps_grouped(*, bys: tuple[str, ...], date_from: date, date_to: date, units=None) -> dict[str, list[dict]]:
+    """late_steps_by for several groupings from ONE aggregate query over the steps (grouped by every key at once,
+    then folded in Python): {by: rows}, each list exactly what late_steps_by(by=…) returns."""
+    for by in bys:
+        if by not in LATE_STEP_KEYS:
+            from cchc.core.errors import DomainError
+
+            raise DomainError("by: chỉ nhận 'unit', 'person' hoặc 'step'.", code="invalid_choice", field="by")
+    start, end = period_bounds(date_from, date_to)
+    qs = DossierStep.objects.filter(Q(finished_at__gte=start, finished_at__lt=end) | Q(finished_at__isnull=True, sent_at__lt=end))
+    if units is not None:
+        qs = qs.filter(to_unit__in=list(units))
+    now = timezone.now()
+    fields = list(dict.fromkeys(f for by in bys for f in LATE_STEP_KEYS[by]))
+    rows = qs.values(*fields).annotate(
+        steps=Count("pk", filter=Q(finished_at__isnull=False)),
+        late=Count("pk", filter=Q_STEP_FINISHED_LATE),
+        open_late=Count("pk", filter=q_step_late_open_at(min(now, end))),
+    ).order_by()
+    out = {}
+    for by in bys:
+        code_f, name_f = LATE_STEP_KEYS[by]
+        folded: dict = {}
+        for r in rows:
+            item = folded.setdefault(r[code_f], {by: r[code_f], "name": r[name_f], "steps": 0, "late": 0, "open_late": 0})
+            for k in ("steps", "late", "open_late"):
+                item[k] += r[k]
+        items = list(folded.values())
+        for item in items:
+            item["late_rate"] = _pct(item["late"], item["steps"])
+        # the order of late_steps_by: most late first, then by code and name (None first, as the database does)
+        items.sort(key=lambda i: (-i["late"], i[by] is not None, i[by] or "", i["name"] is not None, i["name"] or ""))
+        out[by] = items
+    return out
+
+
 def late_steps_by(*, by: str = "unit", date_from: date, date_to: date, units=None) -> list[dict]:
     """Bước xử lý trễ hạn per unit, person or step (`by="step"`: the step's task, e.g. "Thẩm định, giải quyết hồ
     sơ"; phiếu kiểm soát): steps finished in the period, and late ones.
@@ -288,27 +328,7 @@ def late_steps_by(*, by: str = "unit", date_from: date, date_to: date, units=Non
     A step is late when finished after its own due time; unfinished steps already past due count as
     late too (`open_late`). Lateness is attributed to the holder of the step (to_unit / to_user).
     """
-    start, end = period_bounds(date_from, date_to)
-    key = {"unit": ("to_unit__code", "to_unit__name"), "person": ("to_user__username", "to_user__full_name"),
-           "step": ("task", "task")}.get(by)
-    if key is None:
-        from cchc.core.errors import DomainError
-
-        raise DomainError("by: chỉ nhận 'unit', 'person' hoặc 'step'.", code="invalid_choice", field="by")
-    qs = DossierStep.objects.filter(Q(finished_at__gte=start, finished_at__lt=end) | Q(finished_at__isnull=True, sent_at__lt=end))
-    if units is not None:
-        qs = qs.filter(to_unit__in=list(units))
-    now = timezone.now()
-    rows = qs.values(*key).annotate(
-        steps=Count("pk", filter=Q(finished_at__isnull=False)),
-        late=Count("pk", filter=Q_STEP_FINISHED_LATE),
-        open_late=Count("pk", filter=q_step_late_open_at(min(now, end))),
-    ).order_by("-late", *key)
-    out = []
-    for r in rows:
-        out.append({by: r[key[0]], "name": r[key[1]], "steps": r["steps"], "late": r["late"], "open_late": r["open_late"],
-                    "late_rate": _pct(r["late"], r["steps"])})
-    return out
+    return late_steps_grouped(bys=(by,), date_from=date_from, date_to=date_to, units=units)[by]
 
 
 # ---------------------------------------------------------------------------------------- dashboard reads
@@ -410,9 +430,9 @@ def monthly_series(*, user, date_from: date, date_to: date, now=None) -> dict:
 def late_attribution(*, date_from: date, date_to: date, scope_ids, limit: int = 15) -> dict:
     """Bước xử lý trễ hạn per unit, per person and per step (late_steps_by), only rows with lateness."""
     units = None if scope_ids is None else Unit.objects.filter(pk__in=sorted(scope_ids))
+    grouped = late_steps_grouped(bys=("unit", "person", "step"), date_from=date_from, date_to=date_to, units=units)
     out = {}
-    for by in ("unit", "person", "step"):
-        rows = late_steps_by(by=by, date_from=date_from, date_to=date_to, units=units)
+    for by, rows in grouped.items():  # one scan of the steps for the three tables
         out[by] = [r for r in rows if (r["late"] or r["open_late"]) and (r[by] or r["name"] or by == "step")][:limit]
     return out
 

@@ -290,3 +290,12 @@ def test_the_par_office_edits_a_procedure_checklist_and_intake_reports_what_is_m
     assert created.json()["missing_documents"] == ["Phiếu lý lịch cũ"]
     client_for(api_client, world["officer"])
     assert api_client.get(url).json()["items"][1]["photocopies"] == 1
+
+
+def test_the_schema_offers_exactly_the_payment_statuses_the_server_accepts(api_client, world):
+    schema = api_client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    offered = schema[schema["PaymentRequest"]["properties"]["status"]["$ref"].rsplit("/", 1)[1]]["enum"]
+    assert offered == ["paid_counter", "paid_online", "exempt", "unpaid"]
+    assert create(api_client, world, payment={"status": "exempt"}).status_code == 201
+    r = create(api_client, world, payment={"status": "not_required"})
+    assert r.status_code == 400 and r.json()["field"] == "payment.status"

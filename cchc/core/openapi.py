@@ -5,6 +5,7 @@ Lược đồ OpenAPI. drf-spectacular documents what a view declares; the serve
 - 401 when a token or session is missing or invalid (TokenAuthentication answers 401 even on public views),
 - 403 when the caller may not do it, 404 when a path names an unknown object or a body/filter names one,
 - 409 when a change does not fit the object's state or version (every unsafe method),
+- 415 when a body comes in a content type the view does not parse,
 - 429 when the view is throttled.
 ApiSchema adds these with the project's error body (ApiError) where the view did not document the code itself,
 and marks a nested object nullable when its model field is (UnitRef for a unit without parent, …).
@@ -24,6 +25,7 @@ ERROR_TEXT = {
     403: "Không có quyền thực hiện thao tác này",
     404: "Không tìm thấy đối tượng",
     409: "Trạng thái hoặc phiên bản hiện tại không cho phép thao tác",
+    415: "Kiểu nội dung (Content-Type) của thân yêu cầu không được hỗ trợ",
     429: "Quá nhiều yêu cầu; thử lại sau (Retry-After)",
 }
 
@@ -63,6 +65,8 @@ def error_codes(*, method: str, path: str, operation: dict, throttled: bool) -> 
         codes.append(404)
     if method in UNSAFE:
         codes.append(409)
+    if operation.get("requestBody"):
+        codes.append(415)
     if throttled:
         codes.append(429)
     return sorted(codes)

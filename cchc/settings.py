@@ -243,6 +243,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 # Key of the audit chain's HMAC hashes and signed checkpoint (cchc.core.audit); kept outside the database.
 # Empty: derived from SECRET_KEY. Set it in production and never change it (old events would fail to verify).
 AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+# Parallel audit chains (streams): appends of different objects wait on different head rows. Raising it later is
+# safe (new heads are created and signed); lowering it only stops new events from going to the higher streams.
+AUDIT_STREAMS = int(os.environ.get("AUDIT_STREAMS", "16") or 16)
 
 # Phản ánh, kiến nghị (docs/feedback.md): working days to classify/transfer and to answer, counted after the day of
 # receipt. UNCONFIRMED against Decree 20/2008/NĐ-CP as amended by 92/2017/NĐ-CP, hence settings.

@@ -4,7 +4,7 @@ One archive holds the database and the uploaded files, consistent with each othe
 depend on the database engine (a backup of SQLite restores into PostgreSQL and back):
 
     manifest.json                 format, versions, applied migrations, per-table row counts and sha256,
-                                  content types, files (name, size, sha256), audit chain head
+                                  content types, files (name, size, sha256), audit chain heads (one per stream)
     db/<app_label>.<model>.jsonl  first line {"fields": [column attnames]}, then one JSON array per row
     files/<storage name>          every file under MEDIA_ROOT
 
@@ -157,8 +157,11 @@ def backup(output: str | os.PathLike) -> BackupReport:
             manifest["contenttypes"] = {str(ct.pk): [ct.app_label, ct.model] for ct in ContentType.objects.all()}
             manifest["permissions"] = {str(p.pk): [p.content_type.app_label, p.content_type.model, p.codename]
                                        for p in Permission.objects.select_related("content_type")}
-            head = AuditChainHead.objects.filter(pk=1).first()
-            manifest["audit"] = {"last_seq": head.last_seq if head else 0, "last_hash": head.last_hash if head else ""}
+            heads = {h.pk: h for h in AuditChainHead.objects.all()}
+            head = heads.get(1)
+            manifest["audit"] = {"last_seq": head.last_seq if head else 0, "last_hash": head.last_hash if head else "",
+                                 "events": sum(h.last_seq for h in heads.values()),
+                                 "streams": {str(n): [h.last_seq, h.last_hash] for n, h in sorted(heads.items())}}
             for model in dumped_models():
                 label = model._meta.label_lower
                 cols = _columns(model)
@@ -173,7 +176,7 @@ def backup(output: str | os.PathLike) -> BackupReport:
                 manifest["tables"][label] = {"rows": count, "sha256": _sha256_file(path)}
                 report.tables += 1
                 report.rows += count
-        report.audit_events = manifest["audit"]["last_seq"]
+        report.audit_events = manifest["audit"]["events"]
         media = _media_root()
         if media.exists():
             for root, dirs, names in os.walk(media):

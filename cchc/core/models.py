@@ -5,7 +5,7 @@ from django.db import models
 
 
 class AuditChainHead(models.Model):
-    """Đầu chuỗi: one row that serialises appends to the audit chain (locked with select_for_update) and is
+    """Đầu chuỗi (one per stream, pk = stream number): the row that serialises appends to its stream (locked with select_for_update) and is
     its signed checkpoint — count and hash of the last event, HMAC-signed with the audit key (kept outside
     the database), rewritten in the same transaction as every append. `cchc audit verify` compares it.
 
@@ -18,6 +18,7 @@ class AuditChainHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64, verbose_name="mã băm cuối")
     keyed_from_seq = models.BigIntegerField(default=1, verbose_name="mã băm có khóa từ số thứ tự")
     signature = models.CharField(max_length=64, blank=True, default="", verbose_name="chữ ký đầu chuỗi")
+    streams = models.PositiveSmallIntegerField(default=1, verbose_name="số luồng (ở đầu chuỗi 1)")
 
     class Meta:
         verbose_name = "đầu chuỗi nhật ký"
@@ -35,7 +36,8 @@ class AuditEvent(models.Model):
     deleting, re-hashing or removing rows is detected (`cchc audit verify`).
     """
 
-    seq = models.BigIntegerField(unique=True, verbose_name="số thứ tự")
+    stream = models.PositiveSmallIntegerField(default=1, verbose_name="luồng")
+    seq = models.BigIntegerField(verbose_name="số thứ tự trong luồng")
     at = models.DateTimeField(db_index=True, verbose_name="thời điểm")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="người thực hiện")
     actor_label = models.CharField(max_length=200, blank=True, verbose_name="tên người thực hiện")
@@ -52,7 +54,8 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = "nhật ký thao tác"
         verbose_name_plural = "nhật ký thao tác"
-        ordering = ["seq"]
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["stream", "seq"], name="core_auditevent_stream_seq")]
         indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
 
     def __str__(self) -> str:

@@ -345,7 +345,7 @@ AUDIT_LABELS = {
 def _audit_trail(d: Dossier):
     from cchc.core.models import AuditEvent
 
-    events = list(AuditEvent.objects.filter(object_type=d._meta.label_lower, object_id=d.code).order_by("seq")[:500])
+    events = list(AuditEvent.objects.filter(object_type=d._meta.label_lower, object_id=d.code).order_by("at", "id")[:500])
     for e in events:
         name = e.action.split(".", 1)[-1]
         e.label = AUDIT_LABELS.get(e.action) or wf.ACTION_LABELS.get(name) or e.action

@@ -10,6 +10,12 @@ from cchc.core.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def one_stream(settings):
+    """These tampers are written against one chain (numbers 1…n); several streams: test_audit_streams.py."""
+    settings.AUDIT_STREAMS = 1
+
+
 def _write(n):
     for i in range(n):
         with transaction.atomic():

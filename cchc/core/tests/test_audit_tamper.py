@@ -16,6 +16,12 @@ from cchc.core.models import AuditChainHead, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def one_stream(settings):
+    """These tampers are written against one chain (numbers 1…n); several streams: test_audit_streams.py."""
+    settings.AUDIT_STREAMS = 1
+
 FIELDS = ["seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "from_state", "to_state", "reason",
           "data", "prev_hash"]
 

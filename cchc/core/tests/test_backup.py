@@ -47,7 +47,7 @@ def _snapshot(media):
     from cchc.units.models import Unit
 
     counts = {m._meta.label_lower: m._base_manager.count() for m in bk.dumped_models()}
-    chain = list(AuditEvent.objects.order_by("seq").values_list("seq", "hash", "action", "object_id"))
+    chain = list(AuditEvent.objects.order_by("stream", "seq").values_list("stream", "seq", "hash", "action", "object_id"))
     stats = list(dossier_statistics(units=list(Unit.objects.all()), date_from=date(2000, 1, 1), date_to=date(2100, 1, 1)))
     files = {p.relative_to(media).as_posix(): p.read_bytes() for p in media.rglob("*") if p.is_file()}
     return counts, chain, stats, files
@@ -90,8 +90,9 @@ def test_a_populated_instance_round_trips_tables_statistics_audit_chain_and_file
     after = _snapshot(media)
     assert report.audit["ok"] is True
     assert after[0] == {**before[0], "core.auditevent": before[0]["core.auditevent"] + 1}  # + the restore's own event
-    assert after[1][:-1] == before[1]  # the chain, hash by hash, then the restore event
-    assert after[1][-1][2] == "core.restore"
+    restored = [ev for ev in after[1] if ev[3] == "core.restore"]
+    assert [ev for ev in after[1] if ev[3] != "core.restore"] == before[1]  # the chain, stream by stream, hash by hash
+    assert len(restored) == 1 and restored[0][1] == 1 + max((ev[1] for ev in before[1] if ev[0] == restored[0][0]), default=0)
     assert after[2] == before[2]  # statistics from the restored rows
     assert after[3] == before[3]  # files byte for byte
     assert audit_verify().ok

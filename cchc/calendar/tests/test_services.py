@@ -121,7 +121,7 @@ def test_override_save_updates_the_row_of_the_same_date_and_audits_before_and_af
     holiday_override_save(actor=None, date=date(2026, 3, 2), is_working_day=False, name="Nghỉ")
     holiday_override_save(actor=None, date=date(2026, 3, 2), is_working_day=True, name="Làm việc lại")
     assert HolidayOverride.objects.filter(date=date(2026, 3, 2)).count() == 1
-    last = AuditEvent.objects.filter(action="calendar.override_saved").order_by("-seq").first()
+    last = AuditEvent.objects.filter(action="calendar.override_saved").order_by("-id").first()
     assert (last.from_state, last.to_state) == ("off", "working")
     assert last.data["before"]["name"] == "Nghỉ"
 

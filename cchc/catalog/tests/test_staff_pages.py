@@ -224,7 +224,7 @@ def test_the_publish_form_creates_a_new_version_and_closes_the_old_one(par_clien
         (D(2025, 7, 1), D(2025, 12, 31), "1568/QĐ-UBND"), (D(2026, 1, 1), None, "200/QĐ-UBND"),
     ]
     assert versions[1].time_value == Decimal("0.5") and versions[1].online_level == "full"
-    event = AuditEvent.objects.filter(action="catalog.publish").latest("seq")
+    event = AuditEvent.objects.filter(action="catalog.publish").latest("id")
     assert event.actor_label == "noivu" and event.reason == "200/QĐ-UBND"
     history = par_client.get("/thu-tuc/quan-ly/1.001193/").content.decode()
     assert "200/QĐ-UBND" in history and "31/12/2025" in history and "Đang áp dụng" in history

@@ -133,7 +133,7 @@ def test_only_the_head_may_publish_and_the_choice_is_audited(world, client):
     assert client.post(reverse("dossiers:apologies"), {"cong_khai": "1"}).status_code == 302
     pub = world["dept"].apology_publication
     assert pub.enabled and pub.enabled_since is not None
-    event = AuditEvent.objects.filter(action="dossiers.apology_publication").latest("seq")
+    event = AuditEvent.objects.filter(action="dossiers.apology_publication").latest("id")
     assert event.object_id == world["dept"].code and event.data == {"before": False, "after": True}
 
 

@@ -100,7 +100,7 @@ def test_staff_and_applicant_uploads_are_stored_by_one_code_path(world, settled,
     doc = settled["doc"]
     assert doc.sha256 and doc.size == len(PDF_BYTES)
     assert (dj_settings.MEDIA_ROOT / doc.file_path).read_bytes() == PDF_BYTES
-    event = AuditEvent.objects.filter(action="dossier.attach").latest("seq")
+    event = AuditEvent.objects.filter(action="dossier.attach").latest("id")
     assert event.data["document"] == doc.pk and event.data["kind"] == DossierDocument.KIND_INPUT
 
 

@@ -179,7 +179,7 @@ def test_every_change_increments_the_version_and_writes_one_chained_audit_event(
     d = act(world, d, wf.COMPLETE, MON + timedelta(hours=5), actor=world["specialist"])
     d = act(world, d, wf.RETURN, MON + timedelta(days=1))
     assert d.status == wf.RETURNED and d.version == 4
-    events = list(AuditEvent.objects.filter(object_id=d.code).order_by("seq"))
+    events = list(AuditEvent.objects.filter(object_id=d.code).order_by("id"))
     assert [e.action for e in events] == ["dossier.receive", "dossier.assign", "dossier.complete", "dossier.return"]
     assert [(e.from_state, e.to_state) for e in events[1:]] == [
         (wf.RECEIVED, wf.IN_PROCESS), (wf.IN_PROCESS, wf.RESULT_READY), (wf.RESULT_READY, wf.RETURNED)]

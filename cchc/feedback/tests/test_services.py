@@ -53,7 +53,7 @@ def test_every_transition_is_audited(world, file_one):
     fb = routed(world, file_one())
     services.feedback_answer(actor=world["specialist"], feedback_id=fb.pk, answer="Trả lời")
     services.feedback_publish(actor=world["par"], feedback_id=fb.pk, public_summary="Phản ánh về việc chậm trả kết quả chứng thực.")
-    actions = list(AuditEvent.objects.filter(object_id=fb.code).order_by("seq").values_list("action", "from_state", "to_state"))
+    actions = list(AuditEvent.objects.filter(object_id=fb.code).order_by("id").values_list("action", "from_state", "to_state"))
     assert actions == [
         ("feedback.file", "", "received"), ("feedback.classify", "received", "classified"), ("feedback.route", "classified", "routed"),
         ("feedback.answer", "routed", "answered"), ("feedback.publish", "answered", "published"),

@@ -256,7 +256,7 @@ def test_full_cycle_explain_request_more_explain_again_accept_keeps_history_and_
     assert row["cause"].startswith("Quyết định 12/2025") and row["status_label"] == "Đã chấp nhận"
     with pytest.raises(ConflictError):  # closed
         svc.lost_point_explain(assignment=a, cause="c", remedy="r", actor=head, today=TODAY)
-    actions = list(AuditEvent.objects.filter(action__startswith="indices.lost_point.").order_by("seq").values_list("action", "from_state", "to_state"))
+    actions = list(AuditEvent.objects.filter(action__startswith="indices.lost_point.").order_by("id").values_list("action", "from_state", "to_state"))
     assert actions == [
         ("indices.lost_point.assign", "unassigned", "assigned"), ("indices.lost_point.explain", "assigned", "explained"),
         ("indices.lost_point.request_more", "explained", "more_requested"), ("indices.lost_point.explain", "more_requested", "explained"),

@@ -71,7 +71,7 @@ def test_setting_changing_and_clearing_is_audited(places, citizen):
     home_unit_set(user=citizen, actor=citizen, code="80.TN")
     user = home_unit_set(user=citizen, actor=citizen, code=None)
     assert user.home_unit is None
-    events = list(AuditEvent.objects.filter(action="accounts.home_unit_set").order_by("seq"))
+    events = list(AuditEvent.objects.filter(action="accounts.home_unit_set").order_by("id"))
     assert [(e.from_state, e.to_state) for e in events] == [("", "80.HD"), ("80.HD", "80.TN"), ("80.TN", "")]
     assert events[0].actor_label == "congdan" and events[0].data["to"] == "Xã Hưng Điền"
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cchc.accounts.permissions import can
+from cchc.core.dateparams import date_range
 from cchc.core.errors import DomainError
 from cchc.core.xlsx import workbook_bytes
 from cchc.units.models import Unit
@@ -197,18 +198,7 @@ def stats(request, code):
     centre = _centre(code)
     if not can(request.user, "view", centre):
         raise PermissionDenied
-    today = timezone.localdate()
-    error = None
-    try:
-        start = date.fromisoformat(request.GET.get("from") or (today - timedelta(days=30)).isoformat())
-        end = date.fromisoformat(request.GET.get("to") or today.isoformat())
-        if end < start:
-            raise ValueError
-    except ValueError:
-        error = "Kỳ thống kê không hợp lệ: from, to là ngày YYYY-MM-DD và to ≥ from."
-        start, end = today - timedelta(days=30), today
-    if (end - start).days > 366:
-        error, start = "Kỳ thống kê tối đa 366 ngày.", end - timedelta(days=366)
+    start, end, error = date_range(request.GET, what="Kỳ thống kê", max_days=366)
     data = selectors.queue_stats(centre=centre, start=start, end=end)
     if request.GET.get("format") == "xlsx" and not error:
         return _stats_xlsx(centre, data)

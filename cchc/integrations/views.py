@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.core.dateparams import date_range
 from cchc.core.errors import DomainError
 from cchc.dossiers.models import Dossier, PaymentStatus
 from cchc.integrations.models import Payment, PaymentState
@@ -110,25 +111,12 @@ def _staff_payments(user):
 def reconcile_page(request):
     """Đối soát thanh toán (PAR office, one-stop centre): payments created in [from, to] queried at the gateway
     (querydr); only those where platform and gateway disagree are listed, then the platform's own checks."""
-    from datetime import date, timedelta
-
-    from django.utils import timezone
-
     from cchc.integrations import selectors
 
     qs = _staff_payments(request.user)
     if qs is None:
         return render(request, "integrations/payment_reconcile.html", {"forbidden": True}, status=403)
-    today = timezone.localdate()
-    error = None
-    try:
-        start = date.fromisoformat(request.GET.get("from") or (today - timedelta(days=30)).isoformat())
-        end = date.fromisoformat(request.GET.get("to") or today.isoformat())
-        if end < start:
-            raise ValueError
-    except ValueError:
-        error = "Kỳ đối soát không hợp lệ: from, to là ngày YYYY-MM-DD và to ≥ from."
-        start, end = today - timedelta(days=30), today
+    start, end, error = date_range(request.GET, what="Kỳ đối soát")
     payments = qs.filter(created_at__date__gte=start, created_at__date__lte=end).order_by("created_at", "id")
     result = selectors.gateway_reconciliation(payments)
     recent = qs.filter(status__in=[PaymentState.PAID, PaymentState.REFUNDED]).order_by("-paid_at")[:20]

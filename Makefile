@@ -24,7 +24,7 @@ setup: install
 demo: setup
 	$(BIN)/cchc demo
 	@echo "Phục vụ tại http://$(HOST)  (Ctrl+C để dừng)"
-	$(BIN)/cchc runserver $(HOST) --insecure
+	CCHC_QUEUE_KIOSK_ALWAYS_OPEN=1 $(BIN)/cchc runserver $(HOST) --insecure
 
 serve: install
 	$(BIN)/cchc runserver $(HOST) --insecure

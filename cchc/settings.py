@@ -288,6 +288,9 @@ OIDC_FAKE_ISSUER = os.environ.get("CCHC_OIDC_FAKE_ISSUER", "https://dinh-danh-gi
 # Queue display board (cchc.counters): how often htmx re-fetches the board's live frame, in milliseconds
 # (min 500); tests shorten it, a TV keeps the default 2.5 s.
 QUEUE_BOARD_POLL_MS = max(500, int(os.environ.get("CCHC_QUEUE_BOARD_POLL_MS", "2500")))
+# Demonstration only (`make demo` sets it): the kiosk issues numbers outside working hours too, and says so on the
+# page, so that a visitor on a Sunday evening can follow a ticket from kiosk to counter to board.
+QUEUE_KIOSK_ALWAYS_OPEN = env_bool("CCHC_QUEUE_KIOSK_ALWAYS_OPEN", False)
 
 # National public-service portal synchronisation (cchc.portalsync): "fake" (local fake portal), "http"
 # (PORTALSYNC_URL, PORTALSYNC_TOKEN; protocol not public, see docs/integrations.md) or "off" (events wait).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -65,7 +66,7 @@ def ticket_issue(*, centre, group_id, channel: str = Channel.KIOSK, now: datetim
     group = _check_group(centre, group_id)
     cal = selectors.centre_calendar(centre)
     if channel == Channel.KIOSK:
-        if not selectors.is_open(cal, now):
+        if not selectors.is_open(cal, now) and not settings.QUEUE_KIOSK_ALWAYS_OPEN:
             raise DomainError("Ngoài giờ làm việc: máy lấy số chỉ cấp số trong giờ làm việc của ngày làm việc.", code="closed", field="issued_at")
         day = now.date()
         appointment_start = None

@@ -55,8 +55,10 @@ def kiosk(request, code):
     for gid in Ticket.objects.filter(centre=centre, day=timezone.localdate(), status=TicketStatus.WAITING, appointment_start__isnull=True).values_list("group_id", flat=True):
         waiting[gid] = waiting.get(gid, 0) + 1
     rows = [{"group": g, "waiting": waiting.get(g.pk, 0)} for g in groups]
-    return render(request, "counters/kiosk.html", {"centre": centre, "rows": rows, "error": error},
-                  status=400 if error else 200)
+    is_open = selectors.is_open(selectors.centre_calendar(centre), timezone.now())
+    return render(request, "counters/kiosk.html", {
+        "centre": centre, "rows": rows, "error": error, "closed": not is_open and not settings.QUEUE_KIOSK_ALWAYS_OPEN,
+        "demo_open": not is_open and settings.QUEUE_KIOSK_ALWAYS_OPEN}, status=400 if error else 200)
 
 
 def kiosk_ticket(request, code, pk):

@@ -36,6 +36,19 @@ def test_kiosk_issues_from_opening_inclusive_to_closing_exclusive_on_working_day
     assert Ticket.objects.count() == 2
 
 
+def test_the_demonstration_kiosk_issues_outside_hours_and_the_page_says_so(w, settings, client, monkeypatch):
+    settings.QUEUE_KIOSK_ALWAYS_OPEN = True
+    sunday = kiosk(w, at=local(2026, 12, 6, 20, 0))
+    assert sunday.code == "A001" and sunday.day == date(2026, 12, 6)
+    monkeypatch.setattr(selectors, "is_open", lambda cal, now: False)
+    assert "Chế độ trình diễn" in client.get(f"/lay-so/{w['centre'].code}/").content.decode()
+    settings.QUEUE_KIOSK_ALWAYS_OPEN = False
+    with pytest.raises(DomainError):
+        kiosk(w, at=local(2026, 12, 6, 20, 1))
+    page = client.get(f"/lay-so/{w['centre'].code}/").content.decode()
+    assert "Ngoài giờ làm việc" in page and 'href="/dich-vu-cong/lay-so/"' in page
+
+
 def test_a_group_of_another_centre_is_refused(w):
     with pytest.raises(DomainError) as e:
         services.ticket_issue(centre=w["centre"], group_id=w["other_group"].pk, now=local(2026, 12, 7, 8))

@@ -111,6 +111,30 @@ def _play(i, task, rng, actor):
         services.task_set_status(task=task, actor=actor, status="done", completed_on=done_on, achieved_value=achieved)
 
 
+# The province's own targets for 2026 (chỉ tiêu của tỉnh), set with its plan so that every dashboard figure stands
+# beside one: the plan's own task targets where it names one (số hóa 100 %, SIPAS 85 %), illustrative values
+# otherwise (stated in the note of each row). One commune has its own, higher online target.
+DEMO_TARGETS = (
+    ("digitised_documents_share", 100, "nhiệm vụ “Số hóa hồ sơ, kết quả giải quyết TTHC” của kế hoạch"),
+    ("satisfaction", 85, "nhiệm vụ “Khảo sát sự hài lòng…” của kế hoạch"),
+    ("online_share", 80, "chỉ tiêu minh họa của tỉnh demo"),
+    ("electronic_result_share", 80, "chỉ tiêu minh họa của tỉnh demo"),
+)
+
+
+def _targets(province, office, ctx) -> None:
+    from cchc.units.targets import target_set
+
+    source = "Kế hoạch 245/KH-UBND ngày 25/12/2025 của UBND tỉnh"
+    for metric, value, note in DEMO_TARGETS:
+        target_set(actor=office, metric=metric, value=value, source_document=source, province=province, year=2026,
+                   note=note)
+    communes = ctx.get("communes") or []
+    if communes:
+        target_set(actor=office, metric="online_share", value=90, source_document=source, province=province,
+                   unit=communes[0], year=2026, note="chỉ tiêu minh họa riêng của một xã")
+
+
 @transaction.atomic
 def build(ctx: dict, *, stdout=None) -> None:
     from cchc.accounts.models import Role, User
@@ -140,6 +164,7 @@ def build(ctx: dict, *, stdout=None) -> None:
                                         target_value=target[0] if target else None, target_unit=target[1] if target else "")
             _play(made, task, rng, heads.get(unit.pk) or office)
             made += 1
+    _targets(province, office, ctx)
     # unit plans: two departments and the demo communes
     communes = [u for u in (ctx.get("communes") or []) if u.pk in heads][:3]
     units = [deps["tuphap"], deps["noivu"], *communes]

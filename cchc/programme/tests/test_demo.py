@@ -27,6 +27,12 @@ def test_demo_plan_has_a_realistic_mix_and_is_idempotent():
     kinds = set(PlanTask.objects.values_list("kind", flat=True))
     assert {"press_briefing", "article", "contest", "business_meeting", "voter_petitions"} <= kinds
     assert Plan.objects.filter(year=2026).count() >= 4
+    from cchc.units.targets import target_for
+
+    online = target_for("online_share", province, 2026)
+    assert online is not None and online.value == 80 and target_for("digitised_documents_share", province, 2026).value == 100
+    assert target_for("online_share", ctx["communes"][0], 2026).value == 90  # the commune's own
+    assert target_for("online_share", ctx["communes"][1], 2026).value == 80  # falls back to the province
     before = PlanTask.objects.count()
     demo.build(ctx)
     assert PlanTask.objects.count() == before

@@ -21,6 +21,7 @@ from django.utils import timezone
 from cchc.accounts.permissions import can
 from cchc.core.audit import audit_record
 from cchc.core.errors import ConflictError, ForbiddenError, NotFoundError
+from cchc.core.retry import backoff
 from cchc.dossiers import workflow as wf
 
 from .adapters import PortalError, portal
@@ -51,7 +52,7 @@ def portal_status(dossier_status: str) -> str | None:
 
 def retry_delay(attempts: int) -> timedelta:
     """Delay before attempt attempts+1, after `attempts` failures (≥ 1)."""
-    return min(RETRY_CAP, RETRY_BASE * (2 ** (attempts - 1)))
+    return backoff(attempts, base=RETRY_BASE, cap=RETRY_CAP)
 
 
 def event_record(dossier, *, at=None) -> PortalEvent | None:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.core.audit import audit_record
+from cchc.core.retry import backoff
 from cchc.dossiers import workflow as wf
 from cchc.integrations import registry
 from cchc.integrations.models import DeliveryState, Notice, NoticeDelivery, NoticeKind
@@ -50,7 +51,7 @@ class ChannelError(Exception):
 
 def retry_delay(attempts: int) -> timedelta:
     """Delay before the next try after `attempts` failed tries (≥ 1)."""
-    return min(RETRY_CAP, RETRY_BASE * (2 ** (attempts - 1)))
+    return backoff(attempts, base=RETRY_BASE, cap=RETRY_CAP)
 
 
 def provider_key(delivery_pk: int) -> str:

@@ -1055,7 +1055,10 @@ def _recipients(d: Dossier) -> list[str]:
     return emails
 
 
-def _queue(*, dossier, kind: str, dedup: str, subject: str, body: str, recipients: list[str]) -> int:
+def queue_notification(*, kind: str, dedup: str, subject: str, body: str, recipients: list[str], dossier=None) -> int:
+    """Xếp thư vào hàng đợi: one e-mail per recipient in the outbox (dossiers.Notification, sent by
+    `send_pending_notifications`), at most once per `dedup` key and recipient; the number newly queued. Used by
+    the dossier watch and by the other apps' deadline reminders (plan tasks, inspection recommendations)."""
     created = 0
     for to in recipients:
         _, new = Notification.objects.get_or_create(
@@ -1088,14 +1091,14 @@ def dossiers_watch(*, now: datetime | None = None, units=None) -> dict:
     queued = 0
     with transaction.atomic():
         for d in due_today:
-            queued += _queue(
+            queued += queue_notification(
                 dossier=d, kind="due_today", dedup=f"due_today:{d.pk}:{today}",
                 subject=f"[CCHC] Hồ sơ {d.code} đến hạn hôm nay",
                 body=f"Hồ sơ {d.code} ({d.applicant_name}) đến hạn trả kết quả lúc {timezone.localtime(d.due_at, LOCAL_TZ):%H:%M %d/%m/%Y}.",
                 recipients=_recipients(d),
             )
         for d in overdue:
-            queued += _queue(
+            queued += queue_notification(
                 dossier=d, kind="overdue", dedup=f"overdue:{d.pk}:{today}",
                 subject=f"[CCHC] Hồ sơ {d.code} đã quá hạn",
                 body=f"Hồ sơ {d.code} ({d.applicant_name}) quá hạn từ {timezone.localtime(d.due_at, LOCAL_TZ):%H:%M %d/%m/%Y}. "
@@ -1104,7 +1107,7 @@ def dossiers_watch(*, now: datetime | None = None, units=None) -> dict:
             )
         for s in late_steps:
             to = [s.to_user.email] if s.to_user_id and s.to_user.email else _recipients(s.dossier)
-            queued += _queue(
+            queued += queue_notification(
                 dossier=s.dossier, kind="step_late", dedup=f"step_late:{s.pk}:{today}",
                 subject=f"[CCHC] Bước {s.seq} của hồ sơ {s.dossier.code} quá hạn",
                 body=f"Bước {s.seq} ({s.to_unit.name}) của hồ sơ {s.dossier.code} quá hạn từ {timezone.localtime(s.due_at, LOCAL_TZ):%H:%M %d/%m/%Y}.",

@@ -13,12 +13,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.deadlines import deadline_phrase
+
 from .models import InspectionStatus, Recommendation, RecommendationStatus
 
 
 def remind(*, now: datetime | None = None, days: int | None = None) -> dict:
     from cchc.accounts.models import Role, User
-    from cchc.dossiers.models import Notification
+    from cchc.dossiers.services import queue_notification
 
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -35,17 +37,11 @@ def remind(*, now: datetime | None = None, days: int | None = None) -> dict:
                 heads[r.responsible_unit_id] = list(
                     User.objects.filter(role=Role.UNIT_HEAD, unit_id=r.responsible_unit_id, is_active=True)
                     .exclude(email="").values_list("email", flat=True))
-            left = (r.deadline - today).days
-            when = (f"đã quá hạn {-left} ngày (hạn {r.deadline:%d/%m/%Y})" if left < 0
-                    else "đến hạn hôm nay" if left == 0 else f"còn {left} ngày đến hạn ({r.deadline:%d/%m/%Y})")
-            for email in heads[r.responsible_unit_id]:
-                _, new = Notification.objects.get_or_create(
-                    dedup_key=f"{kind}:{r.pk}:{today.isoformat()}:{email}"[:200],
-                    defaults=dict(kind=kind, channel="email", recipient=email,
-                                  subject=f"[CCHC] Kiến nghị sau kiểm tra {when}"[:255],
-                                  body=f"Kiến nghị: {r.text}\nĐơn vị thực hiện: {r.responsible_unit.name}\n"
-                                       f"Cuộc kiểm tra: {r.inspection.unit.name}\nHạn hoàn thành: {r.deadline:%d/%m/%Y} — {when}.\n"
-                                       f"Báo cáo kết quả thực hiện tại /kiem-tra/kien-nghi/{r.pk}/bao-cao/"),
-                )
-                queued += int(new)
+            when = deadline_phrase(r.deadline, today)
+            queued += queue_notification(
+                kind=kind, dedup=f"{kind}:{r.pk}:{today.isoformat()}", recipients=heads[r.responsible_unit_id],
+                subject=f"[CCHC] Kiến nghị sau kiểm tra {when}",
+                body=f"Kiến nghị: {r.text}\nĐơn vị thực hiện: {r.responsible_unit.name}\n"
+                     f"Cuộc kiểm tra: {r.inspection.unit.name}\nHạn hoàn thành: {r.deadline:%d/%m/%Y} — {when}.\n"
+                     f"Báo cáo kết quả thực hiện tại /kiem-tra/kien-nghi/{r.pk}/bao-cao/")
     return {"queued": queued, "recommendations": len(recs)}

@@ -12,12 +12,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.core.deadlines import deadline_phrase
+
 from .models import PlanTask, TaskStatus
 
 
 def remind(*, now: datetime | None = None, days: int | None = None) -> dict:
     from cchc.accounts.models import Role, User
-    from cchc.dossiers.models import Notification
+    from cchc.dossiers.services import queue_notification
 
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -36,16 +38,10 @@ def remind(*, now: datetime | None = None, days: int | None = None) -> dict:
                     heads[t.unit_id] = list(User.objects.filter(role=Role.UNIT_HEAD, unit_id=t.unit_id, is_active=True)
                                             .exclude(email="").values_list("email", flat=True))
                 recipients = heads[t.unit_id]
-            left = (t.deadline - today).days
-            when = (f"đã quá hạn {-left} ngày (hạn {t.deadline:%d/%m/%Y})" if left < 0
-                    else "đến hạn hôm nay" if left == 0 else f"còn {left} ngày đến hạn ({t.deadline:%d/%m/%Y})")
-            for email in recipients:
-                _, new = Notification.objects.get_or_create(
-                    dedup_key=f"{kind}:{t.pk}:{today.isoformat()}:{email}"[:200],
-                    defaults=dict(kind=kind, channel="email", recipient=email,
-                                  subject=f"[CCHC] Nhiệm vụ kế hoạch CCHC {when}"[:255],
-                                  body=f"Nhiệm vụ: {t.content}\nĐơn vị chủ trì: {t.unit.name}\nKế hoạch: {t.plan.number or t.plan.title}\n"
-                                       f"Thời hạn: {t.deadline:%d/%m/%Y} — {when}.\nCập nhật tiến độ tại /ke-hoach-cchc/nhiem-vu/{t.pk}/"),
-                )
-                queued += int(new)
+            when = deadline_phrase(t.deadline, today)
+            queued += queue_notification(
+                kind=kind, dedup=f"{kind}:{t.pk}:{today.isoformat()}", recipients=recipients,
+                subject=f"[CCHC] Nhiệm vụ kế hoạch CCHC {when}",
+                body=f"Nhiệm vụ: {t.content}\nĐơn vị chủ trì: {t.unit.name}\nKế hoạch: {t.plan.number or t.plan.title}\n"
+                     f"Thời hạn: {t.deadline:%d/%m/%Y} — {when}.\nCập nhật tiến độ tại /ke-hoach-cchc/nhiem-vu/{t.pk}/")
     return {"queued": queued, "tasks": len(open_tasks)}
